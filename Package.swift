@@ -1,0 +1,98 @@
+// swift-tools-version: 6.0
+// TinyHIL: hardware-in-the-loop energy, latency and accuracy tests for pruned TinyML models.
+import PackageDescription
+
+let strictC: [CSetting] = [
+    .unsafeFlags(["-Wall", "-Wextra", "-Werror", "-std=c99"]),
+]
+
+let package = Package(
+    name: "TinyHIL",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "TFLite", targets: ["TFLite"]),
+        .library(name: "Footprint", targets: ["Footprint"]),
+        .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "Pruning", targets: ["Pruning"]),
+        .library(name: "DeviceLink", targets: ["DeviceLink"]),
+        .library(name: "PowerMeter", targets: ["PowerMeter"]),
+        .library(name: "Bench", targets: ["Bench"]),
+        .library(name: "HILTesting", targets: ["HILTesting"]),
+        .executable(name: "tinyhil", targets: ["tinyhil"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
+    ],
+    targets: [
+        // C: the inference engine shared by host and firmware (firmware/engine).
+        .target(
+            name: "CEngine",
+            path: "firmware/engine",
+            exclude: ["Makefile", "README.md"],
+            sources: ["src"],
+            publicHeadersPath: "include",
+            cSettings: strictC
+        ),
+        // C: libserialport binding (Debian: libserialport-dev).
+        .systemLibrary(
+            name: "CSerialPort",
+            path: "Sources/CSerialPort",
+            pkgConfig: "libserialport",
+            providers: [.apt(["libserialport-dev"])]
+        ),
+
+        .target(name: "TFLite"),
+        .target(name: "Footprint", dependencies: ["TFLite"]),
+        .target(name: "Inference", dependencies: ["TFLite", "CEngine"]),
+        .target(name: "Pruning", dependencies: ["TFLite", "Footprint", "Inference"]),
+        .target(
+            name: "DeviceLink",
+            dependencies: ["TFLite", "CSerialPort", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(name: "PowerMeter", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Bench",
+            dependencies: [
+                "TFLite", "Footprint", "Inference", "DeviceLink", "PowerMeter",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "HILTesting",
+            dependencies: [
+                "Bench", "Pruning",
+                .product(name: "IssueReporting", package: "xctest-dynamic-overlay"),
+            ]
+        ),
+        .executableTarget(
+            name: "tinyhil",
+            dependencies: [
+                "TFLite", "Footprint", "Inference", "Pruning", "DeviceLink", "PowerMeter", "Bench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Shared by test targets: fixture locations and loaders.
+        .target(name: "TinyHILTestSupport", dependencies: ["TFLite"]),
+
+        .testTarget(name: "TFLiteTests", dependencies: ["TFLite", "TinyHILTestSupport"]),
+        .testTarget(name: "FootprintTests", dependencies: ["Footprint", "TinyHILTestSupport"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TinyHILTestSupport"]),
+        .testTarget(name: "PruningTests", dependencies: ["Pruning", "Inference", "Footprint", "TinyHILTestSupport"]),
+        .testTarget(name: "DeviceLinkTests", dependencies: ["DeviceLink", "Inference", "TinyHILTestSupport"]),
+        .testTarget(name: "PowerMeterTests", dependencies: ["PowerMeter", "TinyHILTestSupport"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "TinyHILTestSupport"]),
+        .testTarget(
+            name: "HILTests",
+            dependencies: ["HILTesting", "TinyHILTestSupport"],
+            path: "HILTests"
+        ),
+    ],
+    swiftLanguageModes: [.v6],
+    cLanguageStandard: .c99
+)

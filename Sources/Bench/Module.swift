@@ -1,0 +1,1 @@
+// Module Bench: see ../shared/DESIGN.md. Real code replaces this file.

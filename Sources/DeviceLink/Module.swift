@@ -1,0 +1,1 @@
+// Module DeviceLink: see ../shared/DESIGN.md. Real code replaces this file.

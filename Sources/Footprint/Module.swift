@@ -1,0 +1,1 @@
+// Module Footprint: see ../shared/DESIGN.md. Real code replaces this file.

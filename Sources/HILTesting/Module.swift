@@ -1,0 +1,1 @@
+// Module HILTesting: see ../shared/DESIGN.md. Real code replaces this file.

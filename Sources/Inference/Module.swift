@@ -1,0 +1,1 @@
+// Module Inference: see ../shared/DESIGN.md. Real code replaces this file.

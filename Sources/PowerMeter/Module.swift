@@ -1,0 +1,1 @@
+// Module PowerMeter: see ../shared/DESIGN.md. Real code replaces this file.

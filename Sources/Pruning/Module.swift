@@ -1,0 +1,1 @@
+// Module Pruning: see ../shared/DESIGN.md. Real code replaces this file.

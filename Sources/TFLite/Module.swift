@@ -1,0 +1,1 @@
+// Module TFLite: see ../shared/DESIGN.md. Real code replaces this file.

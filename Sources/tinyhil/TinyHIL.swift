@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// `tinyhil`: prune, inspect, run and measure TinyML models on a board or the virtual bench.
+@main
+struct TinyHIL: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tinyhil",
+        abstract: "Hardware-in-the-loop energy, latency and accuracy tests for pruned TinyML models.",
+        version: "0.1.0",
+        subcommands: [
+            // Each subcommand lives in its own file in this folder; keep this list one per line.
+            Version.self,
+        ]
+    )
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the tinyhil version.")
+    func run() { print(TinyHIL.configuration.version) }
+}

@@ -1,0 +1,1 @@
+/* engine public header; replaced by the engine. */

@@ -1,0 +1,2 @@
+/* Replaced by the engine sources. */
+typedef int tinyhil_engine_placeholder;
