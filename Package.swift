@@ -44,15 +44,18 @@ let package = Package(
             providers: [.apt(["libserialport-dev"])]
         ),
 
+        // C: zlib binding (Debian: zlib1g-dev) for gzip-compressed datasets and compressed-size figures.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
         .target(name: "TFLite"),
-        .target(name: "Footprint", dependencies: ["TFLite"]),
-        .target(name: "Inference", dependencies: ["TFLite", "CEngine"]),
+        .target(name: "Footprint", dependencies: ["TFLite", "CZlib"]),
+        .target(name: "Inference", dependencies: ["TFLite", "CEngine", "CZlib"]),
         .target(name: "Pruning", dependencies: ["TFLite", "Footprint", "Inference"]),
         .target(
             name: "DeviceLink",
             dependencies: ["TFLite", "CSerialPort", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "PowerMeter", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "PowerMeter", dependencies: ["DeviceLink", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Bench",
             dependencies: [
@@ -82,7 +85,7 @@ let package = Package(
 
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite", "TinyHILTestSupport"]),
         .testTarget(name: "FootprintTests", dependencies: ["Footprint", "TinyHILTestSupport"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "TinyHILTestSupport"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "Footprint", "TinyHILTestSupport"]),
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "Inference", "Footprint", "TinyHILTestSupport"]),
         .testTarget(name: "DeviceLinkTests", dependencies: ["DeviceLink", "Inference", "TinyHILTestSupport"]),
         .testTarget(name: "PowerMeterTests", dependencies: ["PowerMeter", "TinyHILTestSupport"]),
