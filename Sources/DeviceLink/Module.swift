@@ -1,1 +1,0 @@
-// Module DeviceLink: see ../shared/DESIGN.md. Real code replaces this file.
