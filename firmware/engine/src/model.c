@@ -161,8 +161,10 @@ th_status th_model_tensor(const th_model *m, uint32_t index, th_tensor *t, th_er
         if (zp < -2147483647LL || zp > 2147483647LL)
           return th_fail(err, TH_ERR_MODEL_MALFORMED, "QuantizationParameters.zero_point: outside int32", -1, ti, -1);
         t->zero_point = (int32_t)zp;
+        if ((t->type == TH_INT8 && (zp < -128 || zp > 127)) || (t->type == TH_UINT8 && (zp < 0 || zp > 255)))
+          return th_fail(err, TH_ERR_MODEL_MALFORMED, "QuantizationParameters.zero_point: outside the tensor type's range", -1, ti, -1);
       }
-      t->quantized_dimension = th_fb_i32(fb, &q, 5, 0);
+      t->quantized_dimension = th_fb_i32(fb, &q, 6, 0);   /* slot 6: details is a union (2 slots) */
     }
   }
   return TH_OK;

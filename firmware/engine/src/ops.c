@@ -85,7 +85,11 @@ uint32_t th_op_kernel_scratch(int32_t code, const th_tensor *in, const th_tensor
   (void)out;
   if (code == TH_OP_CONV_2D && filter->rank == 4) {
     uint64_t k = (uint64_t)filter->dims[1] * (uint64_t)filter->dims[2] * (uint64_t)filter->dims[3];
-    return k > TH_MAX_ACCUMULATION ? TH_MAX_ACCUMULATION : (uint32_t)k;
+    return 2u * (k > TH_MAX_ACCUMULATION ? TH_MAX_ACCUMULATION : (uint32_t)k);   /* int16 patch */
+  }
+  if (code == TH_OP_FULLY_CONNECTED && filter->rank == 2) {
+    uint32_t d = filter->dims[1] > TH_MAX_ACCUMULATION ? TH_MAX_ACCUMULATION : (uint32_t)filter->dims[1];
+    return 2u * d;                                                            /* int16 input row */
   }
   if (code == TH_OP_DEPTHWISE_CONV_2D && out->rank == 4) {
     (void)in;

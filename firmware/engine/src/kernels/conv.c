@@ -1,9 +1,9 @@
 /* CONV_2D: int8 (per-channel or per-tensor weights) and float32; stride, dilation, SAME/VALID.
  * int8: acc = sum w * (x - input_zp) + bias, requantized per output channel (TFLM ConvPerChannel).
- * The int8 path gathers each receptive field into an int8 patch (padded taps = input_zp, which
- * contribute 0) and computes sum w * x - input_zp * sum w with the zero-point term folded into a
- * per-channel constant at init: the same int32 value modulo 2^32 as TFLM's loop. */
+ * The int8 path gathers each receptive field into an int16 patch of x - input_zp (padded taps 0,
+ * i.e. they contribute nothing, as in TFLM) and takes its dot product with each filter row. */
 #include "kernels.h"
+#include "../dot.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -61,9 +61,9 @@ th_status th_prepare_conv(const th_prep *c) {
     return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "CONV_2D: filter scale count must be 1 or output depth", th_tensor_id(c, filter));
   if (filter->scale_count > 1u && filter->quantized_dimension != 0)
     return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "CONV_2D: per-channel filter must use quantized_dimension 0", th_tensor_id(c, filter));
-  if (!filter->is_const || (bias && !bias->is_const))
-    return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "CONV_2D int8: filter and bias must be constant", th_tensor_id(c, filter));
-  if ((uint64_t)k > c->ip->scratch_bytes)
+  if (bias && !bias->is_const)
+    return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "CONV_2D int8: bias must be constant", th_tensor_id(c, bias));
+  if (2u * (uint64_t)k > c->ip->scratch_bytes)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "CONV_2D: kernel scratch smaller than planned (engine bug)", -1);
   st = th_quant_range(c, act, out, &p->act_min, &p->act_max);
   if (st != TH_OK) return st;
@@ -74,24 +74,14 @@ th_status th_prepare_conv(const th_prep *c) {
   p->filter_sum = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)cout);
   if (!p->multiplier || !p->shift || !p->filter_sum)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "CONV_2D: persistent data larger than planned (engine bug)", -1);
-  const int8_t *w = (const int8_t *)filter->data;
   for (int32_t oc = 0; oc < cout; oc++) {
     float fs = th_ld_f32(fb->b + filter->scale_pos + 4u * (filter->scale_count > 1u ? (uint32_t)oc : 0u));
     double real = (double)in->scale * (double)fs / (double)out->scale;
     if (!th_quantize_multiplier(real, &p->multiplier[oc], &p->shift[oc]))
       return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "CONV_2D: effective scale not representable (input*filter/output scale)", th_tensor_id(c, filter));
-    int32_t sum = 0;
-    for (int64_t i = 0; i < k; i++) sum += w[(int64_t)oc * k + i];
-    int32_t b = bias ? th_i32_at(bias->data, oc) : 0;
-    p->filter_sum[oc] = th_sub_wrap(b, (int32_t)((uint32_t)p->input_zp * (uint32_t)sum));
+    p->filter_sum[oc] = bias ? th_i32_at(bias->data, oc) : 0;   /* bias */
   }
   return TH_OK;
-}
-
-static inline int32_t dot_s8(const int8_t *a, const int8_t *b, int32_t n) {
-  int32_t s = 0;
-  for (int32_t i = 0; i < n; i++) s += (int32_t)a[i] * (int32_t)b[i];
-  return s;
 }
 
 static void eval_int8(th_interpreter *ip, const th_op *op) {
@@ -104,30 +94,42 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const int8_t *x = (const int8_t *)in->data;
   const int8_t *w = (const int8_t *)filter->data;
   int8_t *y = (int8_t *)out->data;
-  int8_t *patch = (int8_t *)ip->scratch;
+  int16_t *patch = (int16_t *)(void *)ip->scratch;
   const int32_t zp = p->input_zp, ozp = p->output_zp, lo = p->act_min, hi = p->act_max;
+  const int32_t *bias_term = p->filter_sum, *mult = p->multiplier, *shift = p->shift;
+  const int32_t sh = p->stride_h, sw = p->stride_w, ph = p->pad_h, pw = p->pad_w, dh = p->dilation_h, dw = p->dilation_w;
   for (int32_t b = 0; b < batches; b++) {
     for (int32_t oy = 0; oy < oh; oy++) {
-      const int32_t y0 = oy * p->stride_h - p->pad_h;
+      const int32_t y0 = oy * sh - ph;
       for (int32_t ox = 0; ox < ow; ox++) {
-        const int32_t x0 = ox * p->stride_w - p->pad_w;
-        int8_t *pp = patch;
+        const int32_t x0 = ox * sw - pw;
+        int16_t *pp = patch;
         for (int32_t ky = 0; ky < kh; ky++) {
-          const int32_t iy = y0 + ky * p->dilation_h;
+          const int32_t iy = y0 + ky * dh;
           for (int32_t kx = 0; kx < kw; kx++) {
-            const int32_t ix = x0 + kx * p->dilation_w;
-            if (iy >= 0 && iy < ih && ix >= 0 && ix < iw)
-              memcpy(pp, x + (((int64_t)b * ih + iy) * iw + ix) * cin, (size_t)cin);
-            else
-              memset(pp, (int)(int8_t)zp, (size_t)cin);
+            const int32_t ix = x0 + kx * dw;
+            if (iy >= 0 && iy < ih && ix >= 0 && ix < iw) {
+              const int8_t *src = x + (((int64_t)b * ih + iy) * iw + ix) * cin;
+              for (int32_t i = 0; i < cin; i++) pp[i] = (int16_t)(src[i] - zp);
+            } else {
+              for (int32_t i = 0; i < cin; i++) pp[i] = 0;
+            }
             pp += cin;
           }
         }
         int8_t *yo = y + (((int64_t)b * oh + oy) * ow + ox) * cout;
-        const int8_t *wc = w;
-        for (int32_t oc = 0; oc < cout; oc++, wc += k) {
-          int32_t acc = th_add_wrap(dot_s8(patch, wc, k), p->filter_sum[oc]);
-          int32_t v = th_mbqm(acc, p->multiplier[oc], p->shift[oc]) + ozp;
+        int32_t oc = 0;
+        int32_t acc[4];
+        for (; oc + 4 <= cout; oc += 4) {
+          th_dot4_s16_s8(patch, w + (int64_t)oc * k, k, k, acc);
+          for (int32_t j = 0; j < 4; j++) {
+            int32_t v = th_mbqm(th_add_wrap(acc[j], bias_term[oc + j]), mult[oc + j], shift[oc + j]) + ozp;
+            yo[oc + j] = (int8_t)th_clamp(v, lo, hi);
+          }
+        }
+        for (; oc < cout; oc++) {
+          int32_t a = th_add_wrap(th_dot_s16_s8(patch, w + (int64_t)oc * k, k), bias_term[oc]);
+          int32_t v = th_mbqm(a, mult[oc], shift[oc]) + ozp;
           yo[oc] = (int8_t)th_clamp(v, lo, hi);
         }
       }

@@ -1,9 +1,10 @@
 /* FULLY_CONNECTED: int8 (per-channel or per-tensor weights) and float32, keep_num_dims.
  * int8 per-tensor: real multiplier = (double)(float)(input_scale * filter_scale) / output_scale,
  * per-channel: (double)input_scale * filter_scale[c] / output_scale (as TFLM). With weights zero
- * point 0 (always, for converter output) acc = sum w*x + (bias - input_zp * sum w), the second
- * term folded at init; otherwise TFLM's loop with both offsets. */
+ * point 0 (always, for converter output) each input row is offset once into an int16 buffer and
+ * dotted with the weight rows; otherwise TFLM's loop with both offsets. */
 #include "kernels.h"
+#include "../dot.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -54,8 +55,10 @@ th_status th_prepare_fully_connected(const th_prep *c) {
     return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "FULLY_CONNECTED: weights scale count must be 1 or units", th_tensor_id(c, filter));
   if (filter->scale_count > 1u && filter->quantized_dimension != 0)
     return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "FULLY_CONNECTED: per-channel weights must use quantized_dimension 0", th_tensor_id(c, filter));
-  if (!filter->is_const || (bias && !bias->is_const))
-    return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "FULLY_CONNECTED int8: weights and bias must be constant", th_tensor_id(c, filter));
+  if (bias && !bias->is_const)
+    return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "FULLY_CONNECTED int8: bias must be constant", th_tensor_id(c, bias));
+  if (2u * (uint64_t)depth > c->ip->scratch_bytes)
+    return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "FULLY_CONNECTED: kernel scratch smaller than planned (engine bug)", -1);
   st = th_quant_range(c, act, out, &p->act_min, &p->act_max);
   if (st != TH_OK) return st;
   p->input_zp = in->zero_point;
@@ -73,7 +76,6 @@ th_status th_prepare_fully_connected(const th_prep *c) {
     if (!th_quantize_multiplier(real, &m1, &s1))
       return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "FULLY_CONNECTED: effective scale not representable", th_tensor_id(c, filter));
   }
-  const int8_t *w = (const int8_t *)filter->data;
   for (int32_t u = 0; u < units; u++) {
     if (p->per_channel) {
       float fs = th_ld_f32(fb->b + filter->scale_pos + 4u * (uint32_t)u);
@@ -84,19 +86,9 @@ th_status th_prepare_fully_connected(const th_prep *c) {
       p->multiplier[u] = m1;
       p->shift[u] = s1;
     }
-    int32_t sum = 0;
-    for (int32_t i = 0; i < depth; i++) sum += w[(int64_t)u * depth + i];
-    int32_t b = bias ? th_i32_at(bias->data, u) : 0;
-    /* bias - input_zp * sum w  (only used when the weights zero point is 0) */
-    p->filter_sum[u] = th_sub_wrap(b, (int32_t)((uint32_t)p->input_zp * (uint32_t)sum));
+    p->filter_sum[u] = bias ? th_i32_at(bias->data, u) : 0;   /* bias */
   }
   return TH_OK;
-}
-
-static inline int32_t dot_s8(const int8_t *a, const int8_t *b, int32_t n) {
-  int32_t s = 0;
-  for (int32_t i = 0; i < n; i++) s += (int32_t)a[i] * (int32_t)b[i];
-  return s;
 }
 
 static void eval_int8(th_interpreter *ip, const th_op *op) {
@@ -107,16 +99,24 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const int32_t batches = units > 0 ? th_elements(out) / units : 0;
   const int8_t *x = (const int8_t *)in->data, *w = (const int8_t *)filter->data;
   int8_t *y = (int8_t *)out->data;
-  const int32_t ozp = p->output_zp, lo = p->act_min, hi = p->act_max;
+  const int32_t ozp = p->output_zp, lo = p->act_min, hi = p->act_max, zp = p->input_zp;
   for (int32_t b = 0; b < batches; b++) {
     const int8_t *xb = x + (int64_t)b * depth;
     int8_t *yb = y + (int64_t)b * units;
     if (p->filter_zp == 0) {
-      const int8_t *wu = w;
-      for (int32_t u = 0; u < units; u++, wu += depth) {
-        int32_t acc = th_add_wrap(dot_s8(xb, wu, depth), p->filter_sum[u]);
-        int32_t v = th_mbqm(acc, p->multiplier[u], p->shift[u]) + ozp;
-        yb[u] = (int8_t)th_clamp(v, lo, hi);
+      int16_t *x16 = (int16_t *)(void *)ip->scratch;
+      for (int32_t i = 0; i < depth; i++) x16[i] = (int16_t)(xb[i] - zp);
+      int32_t u = 0, acc[4];
+      for (; u + 4 <= units; u += 4) {
+        th_dot4_s16_s8(x16, w + (int64_t)u * depth, depth, depth, acc);
+        for (int32_t j = 0; j < 4; j++) {
+          int32_t v = th_mbqm(th_add_wrap(acc[j], p->filter_sum[u + j]), p->multiplier[u + j], p->shift[u + j]) + ozp;
+          yb[u + j] = (int8_t)th_clamp(v, lo, hi);
+        }
+      }
+      for (; u < units; u++) {
+        int32_t a = th_add_wrap(th_dot_s16_s8(x16, w + (int64_t)u * depth, depth), p->filter_sum[u]);
+        yb[u] = (int8_t)th_clamp(th_mbqm(a, p->multiplier[u], p->shift[u]) + ozp, lo, hi);
       }
     } else {
       for (int32_t u = 0; u < units; u++) {
