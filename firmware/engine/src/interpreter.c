@@ -1,5 +1,6 @@
 /* The public API: planning, initialisation inside the caller's arena, invocation. */
 #include "engine_internal.h"
+#include "dot_x86.h"
 
 #ifndef TH_PLAN_STACK_BYTES
 #define TH_PLAN_STACK_BYTES 16384
@@ -139,6 +140,7 @@ th_status th_interpreter_init(th_interpreter **out, const uint8_t *model, uint32
   /* second run commits the offsets (the scratch is overwritten by the plan itself) */
   st = th_plan_run(&m, &s, (void *)a0, (uint32_t)(p0 - a0), &head, ip, err);
   if (st != TH_OK) return st;
+  ip->avx2 = th_cpu_has_avx2();
   ip->magic = TH_INTERPRETER_MAGIC;
   *out = ip;
   return TH_OK;

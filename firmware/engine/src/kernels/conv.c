@@ -121,14 +121,14 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
         int32_t oc = 0;
         int32_t acc[4];
         for (; oc + 4 <= cout; oc += 4) {
-          th_dot4_s16_s8(patch, w + (int64_t)oc * k, k, k, acc);
+          th_dot4(ip->avx2, patch, w + (int64_t)oc * k, k, k, acc);
           for (int32_t j = 0; j < 4; j++) {
             int32_t v = th_mbqm(th_add_wrap(acc[j], bias_term[oc + j]), mult[oc + j], shift[oc + j]) + ozp;
             yo[oc + j] = (int8_t)th_clamp(v, lo, hi);
           }
         }
         for (; oc < cout; oc++) {
-          int32_t a = th_add_wrap(th_dot_s16_s8(patch, w + (int64_t)oc * k, k), bias_term[oc]);
+          int32_t a = th_add_wrap(th_dot(ip->avx2, patch, w + (int64_t)oc * k, k), bias_term[oc]);
           int32_t v = th_mbqm(a, mult[oc], shift[oc]) + ozp;
           yo[oc] = (int8_t)th_clamp(v, lo, hi);
         }
