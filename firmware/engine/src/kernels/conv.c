@@ -106,11 +106,18 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
         int16_t *pp = patch;
         for (int32_t ky = 0; ky < kh; ky++) {
           const int32_t iy = y0 + ky * dh;
+          if (iy < 0 || iy >= ih) {
+            for (int32_t i = 0; i < kw * cin; i++) pp[i] = 0;
+            pp += kw * cin;
+            continue;
+          }
+          const int8_t *row = x + ((int64_t)b * ih + iy) * iw * cin;
           for (int32_t kx = 0; kx < kw; kx++) {
             const int32_t ix = x0 + kx * dw;
-            if (iy >= 0 && iy < ih && ix >= 0 && ix < iw) {
-              const int8_t *src = x + (((int64_t)b * ih + iy) * iw + ix) * cin;
-              for (int32_t i = 0; i < cin; i++) pp[i] = (int16_t)(src[i] - zp);
+            if (ix >= 0 && ix < iw) {
+              const int8_t *src = row + (int64_t)ix * cin;
+              if (cin == 1) pp[0] = (int16_t)(src[0] - zp);
+              else for (int32_t i = 0; i < cin; i++) pp[i] = (int16_t)(src[i] - zp);
             } else {
               for (int32_t i = 0; i < cin; i++) pp[i] = 0;
             }
