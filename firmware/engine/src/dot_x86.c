@@ -7,7 +7,7 @@
 #include <immintrin.h>
 
 int th_cpu_has_avx2(void) {
-  __builtin_cpu_init();
+  /* __cpu_model is filled by a constructor of libgcc/compiler-rt before main */
   return __builtin_cpu_supports("avx2") ? 1 : 0;
 }
 

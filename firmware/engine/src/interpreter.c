@@ -81,10 +81,17 @@ th_status th_interpreter_init(th_interpreter **out, const uint8_t *model, uint32
 
   uintptr_t a0 = ((uintptr_t)arena + 15u) & ~(uintptr_t)15u;
   uint32_t lost = (uint32_t)(a0 - (uintptr_t)arena);
-  if (arena_bytes < lost) return too_small(err, s.persistent_bytes + s.planner_scratch_bytes + TH_ARENA_SLACK, arena_bytes);
-  uint32_t avail = arena_bytes - lost;
-  if ((uint64_t)s.persistent_bytes + s.planner_scratch_bytes > avail)
-    return too_small(err, s.persistent_bytes + s.planner_scratch_bytes + TH_ARENA_SLACK, arena_bytes);
+  uint32_t avail = arena_bytes > lost ? arena_bytes - lost : 0u;
+  if ((uint64_t)s.persistent_bytes + s.planner_scratch_bytes > avail) {
+    /* say exactly how much is needed when the arena can at least hold the planner's scratch */
+    uint32_t head = 0;
+    uint64_t needed = (uint64_t)s.persistent_bytes + s.planner_scratch_bytes + TH_ARENA_SLACK;
+    if (avail >= s.planner_scratch_bytes && th_plan_run(&m, &s, (void *)a0, avail, &head, NULL, NULL) == TH_OK) {
+      uint64_t working = head > s.planner_scratch_bytes ? head : s.planner_scratch_bytes;
+      needed = working + s.persistent_bytes + TH_ARENA_SLACK;
+    }
+    return too_small(err, needed > 0xffffffffu ? 0xffffffffu : (uint32_t)needed, arena_bytes);
+  }
 
   /* persistent region at the end, 16-byte aligned */
   uintptr_t pend = (a0 + avail) & ~(uintptr_t)15u;

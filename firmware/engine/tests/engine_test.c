@@ -192,6 +192,18 @@ static int run_model(const char *path, int bench) {
     failures++;
   }
   uint8_t *arena_raw = (uint8_t *)malloc(plan.arena_bytes_required + 1u);
+  {
+    /* an arena smaller than the head must be refused with the bytes needed */
+    th_interpreter *small = NULL;
+    uint32_t give = plan.head_bytes > 64u ? plan.head_bytes : 64u;
+    s = th_interpreter_init(&small, model, (uint32_t)size, arena_raw, give, &e);
+    if (s != TH_ERR_ARENA_TOO_SMALL || e.bytes_needed != plan.arena_bytes_required || e.bytes_available != give ||
+        small != NULL) {
+      fprintf(stderr, "FAIL %s: arena of %u bytes gave %s (needed %u, available %u)\n", path, give, th_status_name(s),
+              e.bytes_needed, e.bytes_available);
+      failures++;
+    }
+  }
   uint8_t *arena = arena_raw + 1; /* deliberately unaligned */
   th_interpreter *ip = NULL;
   s = th_interpreter_init(&ip, model, (uint32_t)size, arena, plan.arena_bytes_required, &e);
