@@ -244,8 +244,28 @@ static int run_model(const char *path, int bench) {
       failures++;
       n = 0;
     }
+    /* further inputs: X.inputs_1.npy, X.inputs_2.npy, ... */
+    npy extra[7];
+    th_tensor_info extra_info[7];
+    int n_extra = 0;
+    for (uint32_t k = 1; k < th_input_count(ip) && k < 8; k++) {
+      char epath[1100];
+      char suffix[32];
+      snprintf(suffix, sizeof suffix, ".inputs_%u.npy", k);
+      sibling(epath, sizeof epath, path, suffix);
+      th_input(ip, k, &extra_info[n_extra]);
+      if (!load_npy(epath, &extra[n_extra]) || extra[n_extra].count * extra[n_extra].item != (long)extra_info[n_extra].bytes * n) {
+        fprintf(stderr, "FAIL %s: missing or mis-sized %s\n", path, epath);
+        failures++;
+        n = 0;
+        break;
+      }
+      n_extra++;
+    }
     for (long i = 0; i < n; i++) {
       memcpy(in.data, x.data + i * xin, (size_t)xin);
+      for (int k = 0; k < n_extra; k++)
+        memcpy(extra_info[k].data, extra[k].data + i * (long)extra_info[k].bytes, extra_info[k].bytes);
       s = th_invoke(ip, &e);
       if (s != TH_OK) {
         print_err("th_invoke", s, &e);
@@ -277,6 +297,7 @@ static int run_model(const char *path, int bench) {
     }
     free(x.data);
     free(y.data);
+    for (int k = 0; k < n_extra; k++) free(extra[k].data);
     if (mismatched_samples) {
       fprintf(stderr, "FAIL %s: %d of %d samples differ from TFLM\n", path, mismatched_samples, samples);
       failures++;
