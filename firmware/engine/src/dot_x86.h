@@ -8,6 +8,10 @@
 #define TH_HAVE_AVX2_DOT 1
 void th_dot4_s16_s8_avx2(const int16_t *x, const int8_t *w, int32_t ws, int32_t n, int32_t *out);
 int32_t th_dot_s16_s8_avx2(const int16_t *x, const int8_t *w, int32_t n);
+/* For each block of 4 rows of w (row length k; n_out rounded down to a multiple of 4):
+ * y[o] = clamp(MBQM(x . w[o] + bias[o], mult[o], shift[o]) + out_zp, lo, hi) */
+void th_outputs4_avx2(const int16_t *x, const int8_t *w, int32_t k, int32_t n_out, const int32_t *bias,
+                      const int32_t *mult, const int32_t *shift, int32_t out_zp, int32_t lo, int32_t hi, int8_t *y);
 #endif
 /* 1 if the AVX2 functions may be called on this CPU */
 int th_cpu_has_avx2(void);

@@ -127,6 +127,12 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
         int8_t *yo = y + (((int64_t)b * oh + oy) * ow + ox) * cout;
         int32_t oc = 0;
         int32_t acc[4];
+#if defined(TH_HAVE_AVX2_DOT)
+        if (ip->avx2) {
+          th_outputs4_avx2(patch, w, k, cout, bias_term, mult, shift, ozp, lo, hi, yo);
+          oc = cout & ~3;
+        }
+#endif
         for (; oc + 4 <= cout; oc += 4) {
           th_dot4(ip->avx2, patch, w + (int64_t)oc * k, k, k, acc);
           for (int32_t j = 0; j < 4; j++) {

@@ -107,6 +107,12 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
       int16_t *x16 = (int16_t *)(void *)ip->scratch;
       for (int32_t i = 0; i < depth; i++) x16[i] = (int16_t)(xb[i] - zp);
       int32_t u = 0, acc[4];
+#if defined(TH_HAVE_AVX2_DOT)
+      if (ip->avx2) {
+        th_outputs4_avx2(x16, w, depth, units, p->filter_sum, p->multiplier, p->shift, ozp, lo, hi, yb);
+        u = units & ~3;
+      }
+#endif
       for (; u + 4 <= units; u += 4) {
         th_dot4(ip->avx2, x16, w + (int64_t)u * depth, depth, depth, acc);
         for (int32_t j = 0; j < 4; j++) {
