@@ -532,12 +532,14 @@ static uint8_t run_window(const fw_frame *f, fw_writer *reply) {
                               f->payload_length - 4u, "RUN_WINDOW needs the model's input tensor bytes after u32 inferences");
     }
     uint32_t inferences = fw_get_u32(f->payload);
-    set_inputs(f->payload + 4);
     th_error err;
     fw_memset(&err, 0, sizeof err);
     board_marker_set(1);
     board_stopwatch_start();
     for (uint32_t n = 0; n < inferences; n++) {
+        /* The input is copied in again every time: the arena planner may reuse the input tensor's bytes
+         * for later intermediate tensors, so an invoke can leave the input overwritten. */
+        set_inputs(f->payload + 4);
         if (th_invoke(session.interpreter, &err) != TH_OK) {
             marker_level = 0;
             board_marker_set(0);

@@ -185,6 +185,93 @@ def load_model(board: Board, model: bytes, chunk_hint: int) -> dict:
     return parse_model_info(board.call(LOAD_END, timeout=120))
 
 
+def expect_error(board: Board, name: str, msg_type: int, payload: bytes = b"") -> str:
+    try:
+        board.call(msg_type, payload)
+    except BoardError as e:
+        assert str(e).startswith(name), f"expected {name}, got {e}"
+        return str(e)
+    raise AssertionError(f"expected {name}, got a normal reply")
+
+
+def protocol_checks(board: Board, model: bytes, first_in: bytes, first_out: bytes, in_bytes: int) -> None:
+    """Error paths and the retry rules of docs/protocol.md; leaves `model` loaded."""
+    dropped = parse_hello(board.call(HELLO, b"\x01"))["frames_dropped"]
+    # A corrupted frame (bad CRC), a truncated COBS block, garbage and an oversized frame are dropped and counted.
+    good = bytearray(encode_frame(MARKER, 999, b"\x01"))
+    good[3] ^= 0x40
+    board.sock.sendall(bytes(good))
+    board.sock.sendall(b"\x05\x01\x02\x00")
+    board.sock.sendall(b"\xff" * 9000 + b"\x00")
+    hello = parse_hello(board.call(HELLO, b"\x01"))
+    assert hello["frames_dropped"] == dropped + 3, (dropped, hello["frames_dropped"])
+    # Duplicate suppression: same sequence and type -> the previous reply again, without executing.
+    seq = board.send(MARKER, b"\x01")
+    assert board.receive(seq, MARKER) == b"\x01"
+    board.sock.sendall(encode_frame(MARKER, seq, b"\x00"))  # same seq+type, other payload: not executed
+    assert board.receive(seq, MARKER) == b"\x01"
+    # Version mismatch, unknown command, short payloads.
+    body = struct.pack("<BBHH", 2, HELLO, 4242, 1) + b"\x02"
+    board.sock.sendall(cobs_encode(body + struct.pack("<I", zlib.crc32(body))) + b"\x00")
+    try:
+        board.receive(4242, HELLO)
+        raise AssertionError("version 2 frame was answered normally")
+    except BoardError as e:
+        assert str(e).startswith("VERSION_MISMATCH"), e
+    expect_error(board, "UNKNOWN_COMMAND", 0x33)
+    expect_error(board, "BAD_LENGTH", HELLO)
+    expect_error(board, "BAD_LENGTH", LOAD_BEGIN, b"\x01\x02")
+    expect_error(board, "UNKNOWN_COMMAND", MARKER, b"\x07")
+    # No model: every inference command is BAD_STATE; a failed load leaves no model.
+    board.call(RESET, b"\x00")
+    assert parse_hello(board.call(HELLO, b"\x01"))["frames_dropped"] == 0
+    for t, p in ((INFER, first_in), (PROFILE, first_in), (RUN_WINDOW, b"\x01\0\0\0" + first_in),
+                 (INFER_BATCH, b"\x00\x01\x00" + first_in), (LOAD_CHUNK, b"\0\0\0\0ab"), (LOAD_END, b"")):
+        expect_error(board, "BAD_STATE", t, p)
+    print("  ", expect_error(board, "MODEL_TOO_LARGE", LOAD_BEGIN, struct.pack("<IIB", 50 << 20, 0, 0)))
+    board.call(LOAD_BEGIN, struct.pack("<IIB", len(model), zlib.crc32(model) ^ 1, 0))
+    board.call(LOAD_CHUNK, struct.pack("<I", 0) + model[:1000])
+    assert struct.unpack("<I", board.call(LOAD_CHUNK, struct.pack("<I", 0) + model[:1000]))[0] == 1000  # repeat
+    expect_error(board, "CHUNK_OUT_OF_ORDER", LOAD_CHUNK, struct.pack("<I", 5000) + model[5000:6000])
+    expect_error(board, "BAD_STATE", LOAD_END)
+    for offset in range(1000, len(model), 8000):
+        board.call(LOAD_CHUNK, struct.pack("<I", offset) + model[offset:offset + 8000])
+    print("  ", expect_error(board, "CHECKSUM_MISMATCH", LOAD_END))
+    expect_error(board, "BAD_STATE", INFER, first_in)
+    junk = b"\x00" * 64
+    board.call(LOAD_BEGIN, struct.pack("<IIB", len(junk), zlib.crc32(junk), 0))
+    board.call(LOAD_CHUNK, struct.pack("<I", 0) + junk)
+    print("  ", expect_error(board, "MODEL_INVALID", LOAD_END))
+    # Load the real model again; size mismatches and batches too large.
+    load_model(board, model, 8188)
+    expect_error(board, "INPUT_SIZE_MISMATCH", INFER, first_in[:-1])
+    expect_error(board, "INPUT_SIZE_MISMATCH", INFER_BATCH, b"\x00\x02\x00" + first_in)
+    expect_error(board, "UNKNOWN_COMMAND", INFER_BATCH, b"\x05\x01\x00" + first_in)
+    reply = board.call(INFER, first_in)
+    assert reply[12:] == first_out
+    one, = struct.unpack("<Q", reply[:8])
+    # Top-1 mode agrees with the full output.
+    p = board.call(INFER_BATCH, b"\x01\x01\x00" + first_in)
+    n, counter, index, value = struct.unpack("<HQHi", p)
+    ref = struct.unpack(f"<{len(first_out)}b", first_out)
+    assert (index, value) == (ref.index(max(ref)), max(ref)), (index, value, ref)
+    assert counter == one
+    # RUN_WINDOW: the window's count is close to N x one inference (loop overhead only).
+    total, micros = struct.unpack("<QI", board.call(RUN_WINDOW, struct.pack("<I", 5) + first_in))
+    assert 0 <= total - 5 * one < 5 * 6000, (total, one)  # + copying the input in each time
+    print(f"   RUN_WINDOW 5: {total} instructions, {micros} us (5 x INFER = {5 * one})")
+    # RESET 1 reboots: boot_count goes up, the model is gone.
+    boots = parse_hello(board.call(HELLO, b"\x01"))["boot_count"]
+    board.call(RESET, b"\x01")
+    time.sleep(0.3)
+    board.sock.sendall(b"\x00")
+    hello = parse_hello(board.call(HELLO, b"\x01"))
+    assert hello["boot_count"] == boots + 1, (boots, hello["boot_count"])
+    expect_error(board, "BAD_STATE", INFER, first_in)
+    load_model(board, model, 8188)
+    print("   protocol checks passed")
+
+
 def start_qemu(elf: str, socket_path: str) -> subprocess.Popen:
     command = ["qemu-system-arm", "-M", "mps2-an385", "-icount", "shift=0", "-nographic", "-monitor", "none",
                "-serial", f"unix:{socket_path},server=on,wait=on", "-kernel", elf]
@@ -210,6 +297,7 @@ def main() -> int:
     parser.add_argument("--model", default=os.path.join(REPO, "fixtures/models/lenet_int8.tflite"))
     parser.add_argument("--batch", type=int, default=0, help="also run INFER_BATCH over this many inputs")
     parser.add_argument("--profile", action="store_true", help="also run PROFILE on the first input")
+    parser.add_argument("--checks", action="store_true", help="also exercise error paths and retry rules")
     parser.add_argument("--chunk", type=int, default=1 << 16, help="largest LOAD_CHUNK data size to use")
     args = parser.parse_args()
 
@@ -254,6 +342,9 @@ def main() -> int:
             failures = 0 if ok else 1
             if not ok:
                 print("  board:", list(reply[12:]), "\n  tflm: ", list(first_out))
+
+            if args.checks:
+                protocol_checks(board, model, first_in, first_out, in_bytes)
 
             if args.profile:
                 p = board.call(PROFILE, first_in)
