@@ -203,6 +203,9 @@ void board_reboot(void) {
 }
 
 void board_init(void) {
+    /* QEMU emulates a Cortex-M3, which would quietly allow unaligned word and halfword accesses; a Cortex-M0+
+     * faults on them. Trap them here too, so code that would crash on a Pico crashes on the virtual board. */
+    SCB_CCR |= SCB_CCR_UNALIGN_TRP;
     count_boot();
     uart_init();
     systick_init();

@@ -38,6 +38,8 @@
 #define SCB_ICSR REG32(0xE000ED04u)
 #define SCB_ICSR_PENDSTCLR (1u << 25)
 #define SCB_AIRCR REG32(0xE000ED0Cu)
+#define SCB_CCR REG32(0xE000ED14u)
+#define SCB_CCR_UNALIGN_TRP (1u << 3) /* ARMv7-M: fault on unaligned LDR/STR, as an ARMv6-M core always does */
 #define SCB_AIRCR_SYSRESETREQ 0x05FA0004u
 
 #endif
