@@ -47,6 +47,9 @@ let package = Package(
         // C: zlib binding (Debian: zlib1g-dev) for gzip-compressed datasets and compressed-size figures.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // C: OpenSSL's libcrypto (Debian: libssl-dev) for SHA-256 model identities.
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
         .target(name: "TFLite"),
         .target(name: "Footprint", dependencies: ["TFLite", "CZlib"]),
         .target(name: "Inference", dependencies: ["TFLite", "CEngine", "CZlib"]),
@@ -61,6 +64,7 @@ let package = Package(
             dependencies: [
                 "TFLite", "Footprint", "Inference", "DeviceLink", "PowerMeter",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                "CLibCrypto",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
