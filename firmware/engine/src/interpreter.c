@@ -125,6 +125,9 @@ th_status th_interpreter_init(th_interpreter **out, const uint8_t *model, uint32
     (void)th_model_tensor_index(&m, &m.inputs, i, &ip->inputs[i], 0, -1, NULL);
   for (uint32_t i = 0; i < s.output_count; i++)
     (void)th_model_tensor_index(&m, &m.outputs, i, &ip->outputs[i], 0, -1, NULL);
+  for (uint32_t i = 0; i < s.input_count; i++)
+    if (ip->tensors[ip->inputs[i]].is_const)
+      return th_fail(err, TH_ERR_MODEL_MALFORMED, "SubGraph.inputs: input tensor has constant data", -1, ip->inputs[i], -1);
   for (uint32_t i = 0; i < s.output_count; i++)
     if (ip->tensors[ip->outputs[i]].is_const)
       return th_fail(err, TH_ERR_MODEL_MALFORMED, "SubGraph.outputs: output tensor has constant data", -1, ip->outputs[i], -1);
