@@ -14,6 +14,20 @@ th_status th_prepare_average_pool(const th_prep *c) {
   return TH_OK;
 }
 
+/* (s +- count/2) / count, C division (toward zero) as TFLM; common window sizes get a
+ * constant divisor so the compiler can use a multiply instead of a division. */
+static inline int32_t rounded_average(int32_t s, int32_t count) {
+  const int32_t n = s > 0 ? s + count / 2 : s - count / 2;
+  switch (count) {
+    case 4: return n / 4;
+    case 9: return n / 9;
+    case 16: return n / 16;
+    case 25: return n / 25;
+    case 49: return n / 49;
+    default: return n / count;
+  }
+}
+
 /* int8: channel sums accumulated with the channel innermost (contiguous), then rounded. */
 static void eval_int8(th_interpreter *ip, const th_op *op) {
   const th_pool_params *p = &op->p.pool;
@@ -40,8 +54,7 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
         int8_t *py = y + (((int64_t)b * oh + oy) * ow + ox) * depth;
         for (int32_t ch = 0; ch < depth; ch++) {
           const int32_t s = sum[ch];
-          int32_t avg = 0;
-          if (count > 0) avg = s > 0 ? (s + count / 2) / count : (s - count / 2) / count;
+          const int32_t avg = count > 0 ? rounded_average(s, count) : 0;
           py[ch] = (int8_t)th_clamp(avg, p->act_min, p->act_max);
         }
       }
