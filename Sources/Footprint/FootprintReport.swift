@@ -31,6 +31,24 @@ public struct FootprintReport: Sendable, Codable, Hashable {
         public var weightBytes: Int
         public var activationBytes: Int
         public var sparsity: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case index, op, inputShapes, outputShapes, params, macs, weightBytes, activationBytes, sparsity
+        }
+
+        /// Writes `sparsity` as null for operators without weights, so every layer has the same keys.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(index, forKey: .index)
+            try container.encode(op, forKey: .op)
+            try container.encode(inputShapes, forKey: .inputShapes)
+            try container.encode(outputShapes, forKey: .outputShapes)
+            try container.encode(params, forKey: .params)
+            try container.encode(macs, forKey: .macs)
+            try container.encode(weightBytes, forKey: .weightBytes)
+            try container.encode(activationBytes, forKey: .activationBytes)
+            try container.encode(sparsity, forKey: .sparsity)
+        }
     }
 
     public var model: String

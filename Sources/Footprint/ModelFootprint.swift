@@ -56,14 +56,14 @@ public struct ModelFootprint: Sendable, Hashable {
         var layers: [LayerFootprint] = []
         layers.reserveCapacity(main.operators.count)
         var parameterTensors = Set<Int>()
-        var weightTensors = Set<Int>()
+        var weightCounts: [Int: (elements: Int, zeros: Int)] = [:]
         var constantBuffers = Set<Int>()
         var activationTensors = Set<Int>()
         for (index, op) in main.operators.enumerated() {
             let layer = try Self.layer(index, op, model: model, subgraph: main, planning: graph.subgraphs[0])
             layers.append(layer.footprint)
             parameterTensors.formUnion(layer.parameterTensors)
-            weightTensors.formUnion(layer.weightTensors)
+            for (tensor, counted) in layer.weightCounts { weightCounts[tensor] = counted }
             constantBuffers.formUnion(layer.constantBuffers)
             activationTensors.formUnion(layer.activationTensors)
         }
@@ -72,16 +72,8 @@ public struct ModelFootprint: Sendable, Hashable {
         macs = layers.reduce(0) { $0 + $1.macs }
         weightBytes = constantBuffers.reduce(0) { $0 + model.buffers[$1].data.count }
         activationBytes = activationTensors.reduce(0) { $0 + graph.subgraphs[0].tensors[$1].bytes }
-        var elements = 0
-        var zeros = 0
-        for tensorIndex in weightTensors {
-            let tensor = main.tensors[tensorIndex]
-            let counted = WeightSparsity.count(tensor, data: model.constantData(of: tensor) ?? [])
-            elements += counted.elements
-            zeros += counted.zeros
-        }
-        weightElements = elements
-        zeroWeightElements = zeros
+        weightElements = weightCounts.values.reduce(0) { $0 + $1.elements }
+        zeroWeightElements = weightCounts.values.reduce(0) { $0 + $1.zeros }
         if let fileBytes {
             flashBytes = fileBytes
             flashBytesIsEstimate = false
@@ -94,7 +86,7 @@ public struct ModelFootprint: Sendable, Hashable {
     private struct LayerFacts {
         var footprint: LayerFootprint
         var parameterTensors: [Int]
-        var weightTensors: [Int]
+        var weightCounts: [(Int, (elements: Int, zeros: Int))]
         var constantBuffers: [Int]
         var activationTensors: [Int]
     }
@@ -132,7 +124,7 @@ public struct ModelFootprint: Sendable, Hashable {
             footprint: LayerFootprint(
                 index: index, operatorName: code.name, builtinCode: code.rawValue, inputShapes: [], outputShapes: [],
                 parameters: 0, macs: 0, weightBytes: 0, activationBytes: 0, weightElements: 0, zeroWeightElements: 0),
-            parameterTensors: [], weightTensors: [], constantBuffers: [], activationTensors: [])
+            parameterTensors: [], weightCounts: [], constantBuffers: [], activationTensors: [])
 
         for (position, tensorIndex) in op.inputs.enumerated() where tensorIndex >= 0 {
             let tensor = subgraph.tensors[tensorIndex]
@@ -146,7 +138,7 @@ public struct ModelFootprint: Sendable, Hashable {
                     let counted = WeightSparsity.count(tensor, data: data)
                     facts.footprint.weightElements += counted.elements
                     facts.footprint.zeroWeightElements += counted.zeros
-                    facts.weightTensors.append(tensorIndex)
+                    facts.weightCounts.append((tensorIndex, counted))
                 }
             } else {
                 facts.footprint.inputShapes.append(tensor.shape)

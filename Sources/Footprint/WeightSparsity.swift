@@ -29,7 +29,9 @@ enum WeightSparsity {
             let n = min(elements, data.count)
             var zeros = 0
             if allZeroPointsZero {
-                for i in 0..<n where data[i] == 0 { zeros += 1 }
+                data.withUnsafeBufferPointer { bytes in
+                    for i in 0..<n where bytes[i] == 0 { zeros += 1 }
+                }
             } else {
                 let signed = tensor.type == .int8
                 for i in 0..<n {
