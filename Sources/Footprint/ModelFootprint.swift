@@ -169,12 +169,12 @@ public struct ModelFootprint: Sendable, Hashable {
 /// output on the fixtures (docs/footprint.md); use the file size whenever there is a file.
 public enum FlashEstimate {
     public static func bytes(of model: Model) -> Int {
-        var total = 512  // root table, vtables, operator codes, metadata entries
+        var total = 384  // root table, vtables, operator codes, metadata entries
         for buffer in model.buffers { total += 16 + ArenaPlanner.roundUp(buffer.data.count) }
         for subgraph in model.subgraphs {
             total += 64
             for tensor in subgraph.tensors {
-                total += 64 + 4 * tensor.shape.count + tensor.name.utf8.count
+                total += 44 + 4 * tensor.shape.count + tensor.name.utf8.count
                 if let q = tensor.quantization {
                     total += 32 + 4 * (q.scale.count + q.min.count + q.max.count) + 8 * q.zeroPoint.count
                 }

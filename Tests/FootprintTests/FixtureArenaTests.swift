@@ -62,3 +62,18 @@ import TinyHILTestSupport
         }
     }
 }
+
+extension FixtureArenaTests {
+    @Test func flashEstimateIsCloseToTheFileSize() throws {
+        // Without the file, flash is estimated from the Model value; on the fixture models (converter output)
+        // it stays within 2 % of the real size. Single-operator models are tiny and only printed.
+        for (url, _) in Self.fixtures() {
+            let bytes = try Data(contentsOf: url).count
+            let estimate = try ModelFootprint(model: try Model(contentsOf: url)).flashBytes
+            print("flash \(url.lastPathComponent): estimate \(estimate), file \(bytes)")
+            if url.deletingLastPathComponent().lastPathComponent == "models" {
+                #expect(abs(estimate - bytes) * 50 <= bytes, "\(url.lastPathComponent): \(estimate) vs \(bytes)")
+            }
+        }
+    }
+}
