@@ -52,8 +52,8 @@ public struct Model: Sendable, Equatable {
     /// sentinel, both operator code fields set. Validates first; throws ``ModelError`` if the model is
     /// inconsistent or holds a field whose layout is unknown (see ``FlatTable``).
     public func serialized() throws -> [UInt8] {
-        try validate()
         try validateSentinel()
+        try validate()
         return try ModelEncoder.encode(self)
     }
 
