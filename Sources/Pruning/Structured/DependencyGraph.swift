@@ -99,9 +99,11 @@ extension DependencyGraph {
             return base + channel
         }
 
-        mutating func block(tensor: Int, _ reason: String) {
+        /// Marks a tensor's channels unprunable; `overriding` replaces an earlier reason (graph inputs and
+        /// outputs are the clearest explanation).
+        mutating func block(tensor: Int, _ reason: String, overriding: Bool = false) {
             guard let base = nodeBase[tensor], let count = channelCount[tensor] else { return }
-            for node in base..<(base + count) where blocked[node] == nil { blocked[node] = reason }
+            for node in base..<(base + count) where overriding || blocked[node] == nil { blocked[node] = reason }
         }
 
         func isConstant(_ tensor: Int) -> Bool {
@@ -143,10 +145,10 @@ extension DependencyGraph {
                 }
             }
             for input in graph.inputs {
-                block(tensor: input, "its channels come from graph input '\(graph.tensors[input].name)'")
+                block(tensor: input, "its channels come from graph input '\(graph.tensors[input].name)'", overriding: true)
             }
             for output in graph.outputs {
-                block(tensor: output, "it feeds graph output '\(graph.tensors[output].name)' (the classifier's units are never pruned)")
+                block(tensor: output, "it feeds graph output '\(graph.tensors[output].name)' (the classifier's units are never pruned)", overriding: true)
             }
         }
 
@@ -185,6 +187,14 @@ extension DependencyGraph {
             case .averagePool2D, .maxPool2D, .relu, .relu6, .reluN1To1, .logistic, .tanh, .quantize, .dequantize,
                  .leakyRelu, .hardSwish:
                 return passThrough(input, output, reason: code.name)
+            case .softmax, .logSoftmax:
+                // Mixes channels, so never a pass-through for pruning; coupling in and out lets the graph
+                // output's reason (the classifier) reach the layer that feeds it.
+                guard passThrough(input, output, reason: code.name) else { return false }
+                if !graph.outputs.contains(output) {
+                    block(tensor: input, "op \(index) \(code.name) normalises over channels")
+                }
+                return true
             case .pad, .padV2:
                 guard inputs.count >= 2, let paddings = int32Values(inputs[1]), paddings.count >= 2,
                       paddings[paddings.count - 2] == 0, paddings[paddings.count - 1] == 0 else { return false }
