@@ -10,6 +10,9 @@ struct TinyHIL: AsyncParsableCommand {
         subcommands: [
             // Each subcommand lives in its own file in this folder; keep this list one per line.
             Version.self,
+            Infer.self,
+            Eval.self,
+            BenchHost.self,
         ]
     )
 }
