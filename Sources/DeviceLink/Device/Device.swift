@@ -18,7 +18,9 @@ public actor Device {
     private let lock: BoardLock?
     private var onClose: [@Sendable () async -> Void]
     private var decoder = FrameDecoder()
-    private var lastSequence: UInt16 = 0
+    /// Starts at a random value: the board's duplicate suppression keys on (sequence, type) only, so a new host
+    /// session must not replay the numbers of a previous one (see `introduced()`).
+    private var lastSequence = UInt16.random(in: 0..<UInt16.max)
     private var turnstile = Turnstile()
     private var expectingReboot = false
     private var isClosed = false
@@ -106,6 +108,7 @@ public actor Device {
     @discardableResult
     public func marker(_ high: Bool) async throws(DeviceError) -> Bool {
         try await serialized { () async throws(DeviceError) -> Bool in
+            _ = try await self.introduced()
             let payload = try await self.exchange(.marker(level: high ? 1 : 0), timeout: self.timeouts.command)
             return try Self.decode { () throws(ProtocolError) in try MarkerReply(payload: payload).level != 0 }
         }
@@ -130,6 +133,7 @@ public actor Device {
     /// count). A reboot request is never retried.
     public func reset(_ kind: ResetKind = .forgetModel) async throws(DeviceError) {
         try await serialized { () async throws(DeviceError) in
+            _ = try await self.introduced()
             _ = try await self.exchange(.reset(kind), timeout: self.timeouts.command, retry: kind == .forgetModel)
             self.model = nil
             if kind == .reboot { self.expectingReboot = true }
@@ -274,6 +278,8 @@ public actor Device {
         return try await body()
     }
 
+    /// HELLO precedes every other command of a session, so the board's duplicate-suppression slot holds a HELLO
+    /// (harmless to repeat) before any command whose sequence number could collide with an earlier session's.
     private func introduced() async throws(DeviceError) -> HelloReply {
         if let boardInfo { return boardInfo }
         return try await helloUnlocked()

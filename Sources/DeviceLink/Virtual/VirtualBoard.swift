@@ -38,9 +38,11 @@ public final class VirtualBoard: Sendable {
     /// - Parameters:
     ///   - repository: the TinyHIL checkout holding `firmware/` (default: the one this file was compiled from).
     ///   - lockKey: when set, an exclusive `BoardLock` under this key is held for the board's lifetime.
+    ///   - wrapTransport: lets tests put a `ByteCountingTransport` or `FaultInjectingTransport` on the link.
     public static func start(
         repository: URL = FirmwareBuild.defaultRepository, timeouts: DeviceTimeouts = .standard,
-        startupTimeout: Duration = .seconds(20), lockKey: String? = nil
+        startupTimeout: Duration = .seconds(20), lockKey: String? = nil,
+        wrapTransport: (@Sendable (SocketTransport) -> any Transport)? = nil
     ) async throws -> VirtualBoard {
         guard let qemu = ChildProcess.find("qemu-system-arm") else { throw VirtualBoardError.toolMissing(name: "qemu-system-arm") }
         let elf = try await FirmwareBuild.ensureBuilt(repository: repository)
@@ -66,7 +68,7 @@ public final class VirtualBoard: Sendable {
         }
         do {
             let transport = try await connect(socketPath: socketPath, process: process, outputPath: outputPath, timeout: startupTimeout)
-            let device = Device(transport: transport, lock: lock, timeouts: timeouts) {
+            let device = Device(transport: wrapTransport?(transport) ?? transport, lock: lock, timeouts: timeouts) {
                 await runBlocking { () throws(Never) in process.terminate() }
             }
             let board = VirtualBoard(device: device, socketPath: socketPath, process: process, directory: directory)
@@ -79,6 +81,22 @@ public final class VirtualBoard: Sendable {
             process.terminate()
             removeDirectory(directory)
             lock?.release()
+            throw error
+        }
+    }
+
+    /// Starts a board, runs `body` and shuts the board down whatever happens (also when `body` throws).
+    public static func withBoard<T: Sendable>(
+        repository: URL = FirmwareBuild.defaultRepository, timeouts: DeviceTimeouts = .standard,
+        _ body: (VirtualBoard) async throws -> T
+    ) async throws -> T {
+        let board = try await start(repository: repository, timeouts: timeouts)
+        do {
+            let result = try await body(board)
+            await board.shutdown()
+            return result
+        } catch {
+            await board.shutdown()
             throw error
         }
     }
