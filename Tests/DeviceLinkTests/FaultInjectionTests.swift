@@ -8,6 +8,7 @@ import XCTest
 /// or a typed error — within its bound.
 final class FaultInjectionTests: XCTestCase {
     func testNoWrongResultAndNoHangUnderInjectedFaults() async throws {
+        try requireFirmwareSources()
         let model = try FixtureModel.named("lenet_int8")
         let commandCount = 2000
         let timeouts = DeviceTimeouts(command: .milliseconds(300), loadBeginRAM: .seconds(2), loadEnd: .seconds(5), perInference: .seconds(1), attempts: 4)
