@@ -10,8 +10,11 @@ struct TinyHIL: AsyncParsableCommand {
         subcommands: [
             // Each subcommand lives in its own file in this folder; keep this list one per line.
             Version.self,
+            Inspect.self,
             AlignCommand.self,
             ExportCCommand.self,
+            DevicesCommand.self,
+            ProfileCommand.self,
             Infer.self,
             Eval.self,
             BenchHost.self,
