@@ -63,7 +63,7 @@ th_status th_prepare_conv(const th_prep *c) {
     return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "CONV_2D: per-channel filter must use quantized_dimension 0", th_tensor_id(c, filter));
   if (bias && !bias->is_const)
     return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "CONV_2D int8: bias must be constant", th_tensor_id(c, bias));
-  if (2u * (uint64_t)k > c->ip->scratch_bytes)
+  if (2u * (uint64_t)k + 16u > c->ip->scratch_bytes)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "CONV_2D: kernel scratch smaller than planned (engine bug)", -1);
   st = th_quant_range(c, act, out, &p->act_min, &p->act_max);
   if (st != TH_OK) return st;
@@ -98,6 +98,7 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const int32_t zp = p->input_zp, ozp = p->output_zp, lo = p->act_min, hi = p->act_max;
   const int32_t *bias_term = p->filter_sum, *mult = p->multiplier, *shift = p->shift;
   const int32_t sh = p->stride_h, sw = p->stride_w, ph = p->pad_h, pw = p->pad_w, dh = p->dilation_h, dw = p->dilation_w;
+  for (int32_t i = 0; i < 8; i++) patch[k + i] = 0;   /* zero tail read by the SIMD path */
   for (int32_t b = 0; b < batches; b++) {
     for (int32_t oy = 0; oy < oh; oy++) {
       const int32_t y0 = oy * sh - ph;
@@ -129,7 +130,7 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
         int32_t acc[4];
 #if defined(TH_HAVE_AVX2_DOT)
         if (ip->avx2) {
-          th_outputs4_avx2(patch, w, k, cout, bias_term, mult, shift, ozp, lo, hi, yo);
+          th_outputs4_avx2(patch, w, w + filter->bytes, k, cout, bias_term, mult, shift, ozp, lo, hi, yo);
           oc = cout & ~3;
         }
 #endif
