@@ -105,6 +105,15 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
       for (int32_t ox = 0; ox < ow; ox++) {
         const int32_t x0 = ox * sw - pw;
         int16_t *pp = patch;
+        if (dw == 1 && x0 >= 0 && x0 + kw <= iw && y0 >= 0 && y0 + (kh - 1) * dh < ih) {
+          /* interior window: each filter row is one contiguous run of kw * cin values */
+          const int32_t run = kw * cin;
+          for (int32_t ky = 0; ky < kh; ky++) {
+            const int8_t *src = x + (((int64_t)b * ih + y0 + ky * dh) * iw + x0) * cin;
+            for (int32_t i = 0; i < run; i++) pp[i] = (int16_t)(src[i] - zp);
+            pp += run;
+          }
+        } else {
         for (int32_t ky = 0; ky < kh; ky++) {
           const int32_t iy = y0 + ky * dh;
           if (iy < 0 || iy >= ih) {
@@ -124,6 +133,7 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
             }
             pp += cin;
           }
+        }
         }
         int8_t *yo = y + (((int64_t)b * oh + oy) * ow + ox) * cout;
         int32_t oc = 0;
