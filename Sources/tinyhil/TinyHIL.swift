@@ -10,6 +10,7 @@ struct TinyHIL: AsyncParsableCommand {
         subcommands: [
             // Each subcommand lives in its own file in this folder; keep this list one per line.
             Version.self,
+            StoreWriter.self,
         ]
     )
 }
