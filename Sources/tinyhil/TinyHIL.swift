@@ -11,6 +11,8 @@ struct TinyHIL: AsyncParsableCommand {
             // Each subcommand lives in its own file in this folder; keep this list one per line.
             Version.self,
             StoreWriter.self,
+            History.self,
+            Report.self,
         ]
     )
 }
