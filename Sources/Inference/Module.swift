@@ -1,1 +1,0 @@
-// Module Inference: see ../shared/DESIGN.md. Real code replaces this file.

@@ -1,1 +1,0 @@
-// Module PowerMeter: see ../shared/DESIGN.md. Real code replaces this file.

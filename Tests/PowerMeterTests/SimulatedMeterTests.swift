@@ -1,0 +1,62 @@
+import PowerMeter
+import XCTest
+
+final class SimulatedMeterTests: XCTestCase {
+    func testBusyWindowEnergyFollowsThePowerModel() async throws {
+        // 12.5 M instructions × 1.4 cycles/instruction ÷ 125 MHz = 0.14 s busy; at 115 mW that is 16.1 mJ per
+        // window, 1.61 mJ per inference at 10 inferences per window. With 5 % per-sample noise the error stays
+        // far below 0.5 % (σ of the mean ≈ 5 % / √14000 ≈ 0.04 %).
+        let meter = SimulatedMeter(configuration: .init(imperfections: .init(sampleNoise: 0.05), seed: 42))
+        try await meter.start()
+        for _ in 0..<3 { try await meter.noteBusyWindow(BusyWindow(instructions: 12_500_000, inferences: 10)) }
+        let trace = try await meter.stop()
+        let report = try EnergyAnalysis(.init(expectedWindowCount: 3, inferencesPerWindow: 10)).analyse(trace)
+        for window in report.windows {
+            XCTAssertEqual(window.window.duration.value, 0.14, accuracy: 1e-9)
+            XCTAssertEqual(window.energyPerInference.millijoules, 1.61, accuracy: 1.61 * 0.005)
+        }
+        // Idle 20 mA between windows, measured back: 20 mA within noise.
+        let idle = try EnergyAnalysis.idleCurrent(trace, windows: report.windows.map(\.window), guardBand: .zero)
+        XCTAssertEqual(idle.milliamperes, 20, accuracy: 0.2)
+    }
+
+    func testSameSeedSameTraceOtherSeedOtherTrace() async throws {
+        func record(seed: UInt64) async throws -> Trace {
+            let noisy = SimulatedImperfections(sampleNoise: 0.05, windowNoise: 0.05, driftPerSecond: 0.01, spikeProbability: 0.001)
+            let meter = SimulatedMeter(configuration: .init(imperfections: noisy, seed: seed))
+            try await meter.start()
+            try await meter.noteBusyWindow(BusyWindow(cycles: 1_000_000))
+            try await meter.noteBusyWindow(BusyWindow(duration: .milliseconds(3)))
+            return try await meter.stop()
+        }
+        let first = try await record(seed: 7), again = try await record(seed: 7), other = try await record(seed: 8)
+        XCTAssertEqual(first, again)
+        XCTAssertNotEqual(first.currentsAmperes, other.currentsAmperes)
+        // Timeline: 1 ms idle, 8 ms busy (1 M cycles at 125 MHz), 1 ms idle, 3 ms busy, 1 ms idle = 14 ms.
+        XCTAssertEqual(first.sampleCount, 1400)
+        XCTAssertEqual(first.markers.filter { $0 }.count, 1100)
+    }
+
+    func testRejectsUnusableWindowsAndMisuse() async throws {
+        let meter = SimulatedMeter()
+        do {
+            try await meter.noteBusyWindow(BusyWindow(cycles: 10))
+            XCTFail("accepted a window before start()")
+        } catch {
+            XCTAssertEqual(error, .notRecording(meter: "simulated meter"))
+        }
+        try await meter.start()
+        do {
+            try await meter.noteBusyWindow(BusyWindow(instructions: 0))
+            XCTFail("accepted an empty window")
+        } catch {
+            guard case .invalidBusyWindow = error else { return XCTFail("\(error)") }
+        }
+        do {
+            try await meter.start()
+            XCTFail("started twice")
+        } catch {
+            XCTAssertEqual(error, .alreadyRecording(meter: "simulated meter"))
+        }
+    }
+}
