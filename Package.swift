@@ -25,7 +25,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C: the inference engine shared by host and firmware (firmware/engine).
@@ -48,6 +47,9 @@ let package = Package(
         // C: zlib binding (Debian: zlib1g-dev) for gzip-compressed datasets and compressed-size figures.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // C: OpenSSL's libcrypto (Debian: libssl-dev) for SHA-256 model identities.
+        .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
         .target(name: "TFLite"),
         .target(name: "Footprint", dependencies: ["TFLite", "CZlib"]),
         .target(name: "Inference", dependencies: ["TFLite", "CEngine", "CZlib"]),
@@ -62,7 +64,7 @@ let package = Package(
             dependencies: [
                 "TFLite", "Footprint", "Inference", "DeviceLink", "PowerMeter",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "CLibCrypto",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,1 +1,0 @@
-// Module Footprint: see ../shared/DESIGN.md. Real code replaces this file.
