@@ -13,6 +13,7 @@ struct TinyHIL: AsyncParsableCommand {
             StoreWriter.self,
             History.self,
             Report.self,
+            Measure.self,
         ]
     )
 }

@@ -109,3 +109,11 @@ final class ResultStoreTests: XCTestCase {
             ?? candidates.first
     }
 }
+
+final class ModelIdentityTests: XCTestCase {
+    func testSHA256MatchesThePublishedTestVector() {
+        // FIPS 180-2 example: SHA-256("abc").
+        XCTAssertEqual(ModelUnderTest(name: "abc", bytes: Array("abc".utf8)).sha256,
+                       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}
