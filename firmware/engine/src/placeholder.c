@@ -1,2 +1,0 @@
-/* Replaced by the engine sources. */
-typedef int tinyhil_engine_placeholder;

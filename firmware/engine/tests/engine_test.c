@@ -1,0 +1,397 @@
+/* Host test driver for the TinyHIL engine (test code: uses the C library and the heap; the
+ * engine itself does not).
+ *
+ *   engine_test [options] MODEL.tflite...
+ *     For each model: th_plan (head compared with MODEL.tflm_arena.json when present), init,
+ *     and when MODEL.inputs.npy and MODEL.tflm_outputs.npy exist, every sample is run and
+ *     compared with TFLite Micro's output: int8/int32 exactly, float32 within --float-ulps
+ *     (default 4) units in the last place or 1e-6 absolute.
+ *   --fuzz N      additionally run N deterministic corruptions of each model: every one must
+ *                 fail cleanly with an error or run to completion (the sanitizers watch).
+ *   --bench N     run the first input N times and print inferences per second.
+ *   --quiet       only failures and the summary.
+ * Exit status 0 only if every check passed. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tinyhil_engine.h"
+
+static int g_quiet = 0;
+static int g_float_ulps = 4;
+
+typedef struct npy {
+  char kind;          /* 'f', 'i', 'u' */
+  int item;           /* bytes per element */
+  int rank;
+  long dims[8];
+  long count;
+  uint8_t *data;
+} npy;
+
+static uint8_t *read_file(const char *path, long *size) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  uint8_t *b = (uint8_t *)malloc(n > 0 ? (size_t)n : 1u);
+  if (b && n > 0 && fread(b, 1, (size_t)n, f) != (size_t)n) {
+    free(b);
+    b = NULL;
+  }
+  fclose(f);
+  if (b) *size = n;
+  return b;
+}
+
+static int load_npy(const char *path, npy *out) {
+  long size = 0;
+  uint8_t *b = read_file(path, &size);
+  memset(out, 0, sizeof(*out));
+  if (!b) return 0;
+  if (size < 10 || memcmp(b, "\x93NUMPY", 6) != 0) {
+    free(b);
+    return 0;
+  }
+  int major = b[6];
+  long hlen, hstart;
+  if (major == 1) {
+    hlen = b[8] | (b[9] << 8);
+    hstart = 10;
+  } else {
+    hlen = (long)b[8] | ((long)b[9] << 8) | ((long)b[10] << 16) | ((long)b[11] << 24);
+    hstart = 12;
+  }
+  if (hstart + hlen > size) {
+    free(b);
+    return 0;
+  }
+  char header[4096];
+  long n = hlen < 4095 ? hlen : 4095;
+  memcpy(header, b + hstart, (size_t)n);
+  header[n] = 0;
+  char *d = strstr(header, "'descr'");
+  if (!d) {
+    free(b);
+    return 0;
+  }
+  d = strchr(d + 7, '\'');
+  if (!d || strlen(d) < 4) {
+    free(b);
+    return 0;
+  }
+  out->kind = d[2];
+  out->item = atoi(d + 3);
+  if (strstr(header, "'fortran_order': True")) {
+    free(b);
+    return 0;
+  }
+  char *s = strstr(header, "'shape'");
+  if (!s || !(s = strchr(s, '('))) {
+    free(b);
+    return 0;
+  }
+  s++;
+  out->count = 1;
+  while (*s && *s != ')') {
+    while (*s == ' ' || *s == ',') s++;
+    if (*s == ')') break;
+    long v = strtol(s, &s, 10);
+    if (out->rank < 8) out->dims[out->rank++] = v;
+    out->count *= v;
+  }
+  if (hstart + hlen + out->count * out->item > size) {
+    free(b);
+    return 0;
+  }
+  out->data = (uint8_t *)malloc((size_t)(out->count * out->item) + 1u);
+  memcpy(out->data, b + hstart + hlen, (size_t)(out->count * out->item));
+  free(b);
+  return 1;
+}
+
+static long json_int(const char *path, const char *key) {
+  long size = 0;
+  uint8_t *b = read_file(path, &size);
+  if (!b) return -1;
+  char *txt = (char *)realloc(b, (size_t)size + 1u);
+  txt[size] = 0;
+  char pat[64];
+  snprintf(pat, sizeof pat, "\"%s\"", key);
+  char *p = strstr(txt, pat);
+  long v = -1;
+  if (p && (p = strchr(p, ':'))) v = strtol(p + 1, NULL, 10);
+  free(txt);
+  return v;
+}
+
+static void sibling(char *dst, size_t cap, const char *model, const char *suffix) {
+  size_t n = strlen(model);
+  if (n > 7 && strcmp(model + n - 7, ".tflite") == 0) n -= 7;
+  snprintf(dst, cap, "%.*s%s", (int)n, model, suffix);
+}
+
+static void print_err(const char *ctx, th_status s, const th_error *e) {
+  fprintf(stderr, "  %s: %s (%s) op=%d tensor=%d code=%d(%s) needed=%u available=%u\n", ctx, th_status_name(s),
+          e->what ? e->what : "", e->op_index, e->tensor_index, e->builtin_code, th_builtin_name(e->builtin_code),
+          e->bytes_needed, e->bytes_available);
+}
+
+static int32_t float_ulps(float a, float b) {
+  int32_t ia, ib;
+  memcpy(&ia, &a, 4);
+  memcpy(&ib, &b, 4);
+  if (ia < 0) ia = (int32_t)0x80000000 - ia;
+  if (ib < 0) ib = (int32_t)0x80000000 - ib;
+  int64_t d = (int64_t)ia - ib;
+  if (d < 0) d = -d;
+  return d > 0x7fffffff ? 0x7fffffff : (int32_t)d;
+}
+
+typedef struct op_timing { uint32_t begins, ends; } op_timing;
+static void hook(void *ctx, uint32_t op_index, int32_t code, int is_end) {
+  op_timing *t = (op_timing *)ctx;
+  (void)op_index;
+  (void)code;
+  if (is_end) t->ends++;
+  else t->begins++;
+}
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* returns number of failures */
+static int run_model(const char *path, int bench) {
+  long size = 0;
+  uint8_t *model = read_file(path, &size);
+  int failures = 0;
+  th_error e;
+  th_plan_info plan;
+  char buf[1024];
+  if (!model) {
+    fprintf(stderr, "FAIL %s: cannot read\n", path);
+    return 1;
+  }
+  th_status s = th_plan(model, (uint32_t)size, &plan, &e);
+  if (s != TH_OK) {
+    print_err("th_plan", s, &e);
+    fprintf(stderr, "FAIL %s: th_plan\n", path);
+    free(model);
+    return 1;
+  }
+  sibling(buf, sizeof buf, path, ".tflm_arena.json");
+  long head = json_int(buf, "head");
+  if (head >= 0 && head != (long)plan.head_bytes) {
+    fprintf(stderr, "FAIL %s: head %u bytes, TFLM recorded %ld\n", path, plan.head_bytes, head);
+    failures++;
+  }
+  uint8_t *arena_raw = (uint8_t *)malloc(plan.arena_bytes_required + 1u);
+  uint8_t *arena = arena_raw + 1; /* deliberately unaligned */
+  th_interpreter *ip = NULL;
+  s = th_interpreter_init(&ip, model, (uint32_t)size, arena, plan.arena_bytes_required, &e);
+  if (s != TH_OK) {
+    print_err("th_interpreter_init", s, &e);
+    fprintf(stderr, "FAIL %s: init\n", path);
+    free(arena_raw);
+    free(model);
+    return failures + 1;
+  }
+  op_timing timing = {0, 0};
+  th_set_op_hook(ip, hook, &timing);
+  th_tensor_info in, out;
+  th_input(ip, 0, &in);
+  th_output(ip, 0, &out);
+  npy x, y;
+  char ypath[1024];
+  sibling(buf, sizeof buf, path, ".inputs.npy");
+  sibling(ypath, sizeof ypath, path, ".tflm_outputs.npy");
+  int samples = 0, mismatched_samples = 0;
+  int32_t worst_ulps = 0;
+  if (load_npy(buf, &x) && load_npy(ypath, &y)) {
+    long n = x.rank > 0 ? x.dims[0] : 0;
+    long xin = n > 0 ? x.count / n * x.item : 0, yout = n > 0 ? y.count / n * y.item : 0;
+    if (xin != (long)in.bytes || yout != (long)out.bytes || y.dims[0] != n) {
+      fprintf(stderr, "FAIL %s: .npy sizes (%ld in, %ld out per sample) differ from tensors (%u, %u)\n", path, xin,
+              yout, in.bytes, out.bytes);
+      failures++;
+      n = 0;
+    }
+    for (long i = 0; i < n; i++) {
+      memcpy(in.data, x.data + i * xin, (size_t)xin);
+      s = th_invoke(ip, &e);
+      if (s != TH_OK) {
+        print_err("th_invoke", s, &e);
+        failures++;
+        break;
+      }
+      const uint8_t *ref = y.data + i * yout;
+      int bad = 0;
+      if (out.type == 0) {
+        for (long k = 0; k < yout / 4; k++) {
+          float a, b;
+          memcpy(&a, (uint8_t *)out.data + 4 * k, 4);
+          memcpy(&b, ref + 4 * k, 4);
+          int32_t u = float_ulps(a, b);
+          float diff = a > b ? a - b : b - a;
+          if (u > worst_ulps) worst_ulps = u;
+          if (u > g_float_ulps && diff > 1e-6f) bad++;
+        }
+      } else {
+        for (long k = 0; k < yout; k++)
+          if (((uint8_t *)out.data)[k] != ref[k]) bad++;
+      }
+      if (bad) {
+        if (mismatched_samples < 3)
+          fprintf(stderr, "  %s sample %ld: %d of %ld output values differ\n", path, i, bad, yout / (out.type == 0 ? 4 : 1));
+        mismatched_samples++;
+      }
+      samples++;
+    }
+    free(x.data);
+    free(y.data);
+    if (mismatched_samples) {
+      fprintf(stderr, "FAIL %s: %d of %d samples differ from TFLM\n", path, mismatched_samples, samples);
+      failures++;
+    }
+    if (timing.begins != (uint32_t)samples * th_operator_count(ip) || timing.ends != timing.begins) {
+      fprintf(stderr, "FAIL %s: op hook called %u/%u times, expected %u\n", path, timing.begins, timing.ends,
+              (uint32_t)samples * th_operator_count(ip));
+      failures++;
+    }
+  }
+  if (bench > 0) {
+    th_set_op_hook(ip, NULL, NULL);
+    double t0 = now_seconds();
+    for (int i = 0; i < bench; i++) th_invoke(ip, &e);
+    double dt = now_seconds() - t0;
+    printf("bench %s: %d inferences in %.3f s = %.0f inferences/s (one thread)\n", path, bench, dt, bench / dt);
+  }
+  if (!g_quiet || failures)
+    printf("%s %s: %u ops, head %u bytes (TFLM %ld), persistent %u, arena %u; %d samples%s%s",
+           failures ? "FAIL" : "ok  ", path, th_operator_count(ip), plan.head_bytes, head, plan.persistent_bytes,
+           plan.arena_bytes_required, samples, out.type == 0 ? ", float worst ulps " : "", "");
+  if (!g_quiet || failures) {
+    if (out.type == 0) printf("%d", worst_ulps);
+    printf("\n");
+  }
+  free(arena_raw);
+  free(model);
+  return failures;
+}
+
+/* ---- corruption fuzzing ---- */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+static uint32_t rnd(void) {
+  rng_state ^= rng_state << 13;
+  rng_state ^= rng_state >> 7;
+  rng_state ^= rng_state << 17;
+  return (uint32_t)(rng_state >> 11);
+}
+
+static int fuzz_model(const char *path, int count) {
+  long size = 0;
+  uint8_t *model = read_file(path, &size);
+  if (!model) return 1;
+  static const uint32_t specials[] = {0u, 1u, 2u, 3u, 4u, 8u, 16u, 0x7fu, 0x80u, 0xffu, 0x7fffu, 0x8000u, 0xffffu,
+                                      0x7fffffffu, 0x80000000u, 0xffffffffu, 0xfffffffeu, 0x10000u, 100000u};
+  uint8_t *m = (uint8_t *)malloc((size_t)size);
+  const uint32_t arena_cap = 8u << 20;
+  uint8_t *arena = (uint8_t *)malloc(arena_cap);
+  int ran = 0, rejected = 0;
+  for (int it = 0; it < count; it++) {
+    memcpy(m, model, (size_t)size);
+    uint32_t n = (uint32_t)size;
+    int kind = (int)(rnd() % 6u);
+    int edits = 1 + (int)(rnd() % 4u);
+    for (int k = 0; k < edits; k++) {
+      uint32_t pos = rnd() % n;
+      switch (kind) {
+        case 0: m[pos] ^= (uint8_t)(1u << (rnd() % 8u)); break;
+        case 1: m[pos] = (uint8_t)rnd(); break;
+        case 2:
+        case 3: {
+          uint32_t v = specials[rnd() % (sizeof specials / sizeof specials[0])];
+          if (kind == 3) v = rnd();
+          pos &= ~3u;
+          if (pos + 4u <= n) memcpy(m + pos, &v, 4);
+          break;
+        }
+        case 4: { /* small integer nudge of a 32-bit value (offsets, lengths, indices, dims) */
+          pos &= ~3u;
+          if (pos + 4u <= n) {
+            uint32_t v;
+            memcpy(&v, m + pos, 4);
+            v += (rnd() % 9u) - 4u;
+            memcpy(m + pos, &v, 4);
+          }
+          break;
+        }
+        default: n = pos; break; /* truncate */
+      }
+    }
+    th_plan_info plan;
+    th_error e;
+    th_interpreter *ip = NULL;
+    th_status s = th_plan(m, n, &plan, &e);
+    if (s != TH_OK) {
+      if (e.status != s || e.what == NULL) {
+        fprintf(stderr, "FAIL fuzz %s #%d: error not filled for %s\n", path, it, th_status_name(s));
+        free(m);
+        free(arena);
+        free(model);
+        return 1;
+      }
+      /* init must fail too (same checks) */
+      s = th_interpreter_init(&ip, m, n, arena, arena_cap, &e);
+      if (s == TH_OK && th_plan_scratch_bytes(m, n) <= 16384u) {
+        fprintf(stderr, "FAIL fuzz %s #%d: th_plan failed but init succeeded\n", path, it);
+        free(m);
+        free(arena);
+        free(model);
+        return 1;
+      }
+      rejected++;
+      continue;
+    }
+    uint32_t give = plan.arena_bytes_required <= arena_cap ? plan.arena_bytes_required : arena_cap;
+    if (rnd() % 8u == 0u && give > 64u) give -= 1u + rnd() % 64u; /* sometimes too small */
+    s = th_interpreter_init(&ip, m, n, arena, give, &e);
+    if (s != TH_OK) {
+      rejected++;
+      continue;
+    }
+    th_tensor_info in;
+    for (uint32_t i = 0; i < th_input_count(ip); i++)
+      if (th_input(ip, i, &in) == TH_OK && in.bytes) memset(in.data, (int)(rnd() & 0xffu), in.bytes);
+    (void)th_invoke(ip, &e);
+    ran++;
+  }
+  if (!g_quiet) printf("fuzz %s: %d corruptions, %d rejected with an error, %d ran\n", path, count, rejected, ran);
+  free(m);
+  free(arena);
+  free(model);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  int fuzz = 0, bench = 0, failures = 0, models = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--fuzz") == 0 && i + 1 < argc) fuzz = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--bench") == 0 && i + 1 < argc) bench = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--float-ulps") == 0 && i + 1 < argc) g_float_ulps = atoi(argv[++i]);
+    else if (strcmp(argv[i], "--quiet") == 0) g_quiet = 1;
+    else {
+      models++;
+      failures += run_model(argv[i], bench);
+      if (fuzz) failures += fuzz_model(argv[i], fuzz);
+    }
+  }
+  printf("%d model(s), %d failure(s)\n", models, failures);
+  return failures ? 1 : 0;
+}
