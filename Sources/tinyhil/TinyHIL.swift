@@ -14,6 +14,8 @@ struct TinyHIL: AsyncParsableCommand {
             History.self,
             Report.self,
             Measure.self,
+            DevicesCommand.self,
+            ProfileCommand.self,
         ]
     )
 }

@@ -214,6 +214,11 @@ public actor Device {
         }
         let groups = stride(from: 0, to: inputs.count, by: perFrame).map { Array(inputs[$0..<min($0 + perFrame, inputs.count)]) }
         let window = max(1, Int(info.maxOutstanding))
+        /// One frame of `count` inputs: its inferences plus moving its request and reply.
+        func batchTimeout(_ count: Int) -> Duration {
+            timeouts.inference(count: count)
+                + timeouts.transfer(bytes: count * (model.inputBytes + 8 + model.outputBytes) + 64)
+        }
         var results = [[BatchItemResult]?](repeating: nil, count: groups.count)
         var outstanding: [(group: Int, sequence: UInt16)] = []
         var attemptsUsed = 1
@@ -227,7 +232,7 @@ public actor Device {
                 let sequence = allocateSequence()
                 statistics.requests += 1
                 try await send(.inferBatch(mode: mode, inputs: groups[nextGroup]), sequence: sequence)
-                if outstanding.isEmpty { deadline = .now + timeouts.inference(count: groups[nextGroup].count) }
+                if outstanding.isEmpty { deadline = .now + batchTimeout(groups[nextGroup].count) }
                 outstanding.append((nextGroup, sequence))
                 nextGroup += 1
             }
@@ -241,14 +246,14 @@ public actor Device {
                     statistics.timeouts += 1
                     throw .timedOut(
                         command: "INFER_BATCH", endpoint: endpoint,
-                        timeoutSeconds: Self.seconds(timeouts.inference(count: perFrame)), attempts: attemptsUsed)
+                        timeoutSeconds: Self.seconds(batchTimeout(perFrame)), attempts: attemptsUsed)
                 }
                 attemptsUsed += 1
                 for entry in outstanding {
                     statistics.retries += 1
                     try await send(.inferBatch(mode: mode, inputs: groups[entry.group]), sequence: entry.sequence)
                 }
-                deadline = .now + timeouts.inference(count: perFrame * outstanding.count)
+                deadline = .now + batchTimeout(perFrame) * outstanding.count
                 continue
             }
             guard let position = outstanding.firstIndex(where: { $0.sequence == frame.sequence }) else { continue }
@@ -264,7 +269,7 @@ public actor Device {
             results[group] = reply.results
             outstanding.remove(at: position)
             completed += 1
-            if let oldest = outstanding.first { deadline = .now + timeouts.inference(count: groups[oldest.group].count) }
+            if let oldest = outstanding.first { deadline = .now + batchTimeout(groups[oldest.group].count) }
         }
         return results.flatMap { $0 ?? [] }
     }
@@ -302,7 +307,11 @@ public actor Device {
     }
 
     /// Sends `request` and waits for its reply payload; re-sends with the same sequence number after a timeout.
-    private func exchange(_ request: Request, timeout: Duration, retry: Bool = true) async throws(DeviceError) -> [UInt8] {
+    private func exchange(_ request: Request, timeout baseTimeout: Duration, retry: Bool = true) async throws(DeviceError)
+        -> [UInt8]
+    {
+        let expectedReplyBytes = model?.outputBytes ?? 0
+        let timeout = baseTimeout + timeouts.transfer(bytes: request.payload.count + expectedReplyBytes + 64)
         let sequence = allocateSequence()
         let attempts = retry ? timeouts.attempts : 1
         let type = request.type

@@ -10,13 +10,18 @@ public struct DeviceTimeouts: Equatable, Sendable {
     public var loadEnd: Duration
     /// Allowance per inference, added to `command` for INFER, PROFILE, each INFER_BATCH input and RUN_WINDOW.
     public var perInference: Duration
+    /// Allowance per KiB of request plus reply payload, added to every timeout: a link's byte rate (a 115200-baud
+    /// UART moves about 11 KiB/s; QEMU's emulated UART is slower still under load).
+    public var perKibibyte: Duration
     /// Sends per request (1 = no retry). Retries reuse the sequence number, so the board never executes twice.
     public var attempts: Int
 
     public init(
         command: Duration = .seconds(2), loadBeginRAM: Duration = .seconds(2), loadBeginFlash: Duration = .seconds(60),
-        loadEnd: Duration = .seconds(10), perInference: Duration = .seconds(10), attempts: Int = 3
+        loadEnd: Duration = .seconds(10), perInference: Duration = .seconds(10), perKibibyte: Duration = .milliseconds(250),
+        attempts: Int = 3
     ) {
+        self.perKibibyte = perKibibyte
         self.command = command
         self.loadBeginRAM = loadBeginRAM
         self.loadBeginFlash = loadBeginFlash
@@ -27,6 +32,9 @@ public struct DeviceTimeouts: Equatable, Sendable {
 
     /// Defaults for real boards and the virtual board.
     public static let standard = DeviceTimeouts()
+
+    /// Extra time to move `bytes` over the link.
+    public func transfer(bytes: Int) -> Duration { perKibibyte * Double(bytes) / 1024 }
 
     /// Timeout for a request that runs `inferences` inferences.
     public func inference(count inferences: Int) -> Duration { command + perInference * max(1, inferences) }

@@ -7,6 +7,7 @@ public struct FrameDecoder: Sendable {
         public var checksum = 0
         public var version = 0
         public var oversized = 0
+        public init() {}
         public var total: Int { malformed + checksum + version + oversized }
     }
 

@@ -40,6 +40,7 @@ public final class FaultInjectingTransport: Transport, @unchecked Sendable {
         public var duplicatedWrites = 0
         public var delays = 0
         public var disconnects = 0
+        public init() {}
         public var total: Int { droppedBytes + corruptedBytes + duplicatedBytes + duplicatedWrites + delays + disconnects }
     }
 

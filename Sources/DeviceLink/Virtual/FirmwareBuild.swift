@@ -9,9 +9,15 @@ import Foundation
 /// (the Makefile lists every source the ELF depends on). Concurrent builds from several test processes are
 /// serialised with a lock file.
 public enum FirmwareBuild {
-    /// The repository this source file belongs to (…/Sources/DeviceLink/Virtual/FirmwareBuild.swift → …).
-    public static let defaultRepository: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// `$TINYHIL_REPOSITORY` when set, else the repository this source file belongs to
+    /// (…/Sources/DeviceLink/Virtual/FirmwareBuild.swift → …).
+    public static let defaultRepository: URL = {
+        if let path = ProcessInfo.processInfo.environment["TINYHIL_REPOSITORY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }()
 
     /// The ELF that `make` produces for `board`.
     public static func elf(repository: URL = defaultRepository, board: String = "mps2-an385") -> URL {
