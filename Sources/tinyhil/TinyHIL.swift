@@ -16,6 +16,8 @@ struct TinyHIL: AsyncParsableCommand {
             Measure.self,
             DevicesCommand.self,
             ProfileCommand.self,
+            AlignCommand.self,
+            ExportCCommand.self,
         ]
     )
 }

@@ -1,1 +1,0 @@
-// Module TFLite: see ../shared/DESIGN.md. Real code replaces this file.

@@ -1,0 +1,108 @@
+import Foundation
+import TinyHILTestSupport
+import XCTest
+
+@testable import TFLite
+
+/// SplitMix64: a tiny deterministic generator so every run mutates the same way.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Mutated real fixtures must either parse or throw a ``ModelError`` — never trap, hang or allocate wildly.
+final class FuzzTests: XCTestCase {
+    enum Outcome { case parsed, rejected }
+
+    /// Parses (and, when that works, writes and re-reads) one input; any non-ModelError is a failure.
+    func attempt(_ bytes: [UInt8], _ label: String) -> Outcome {
+        do {
+            let model = try Model(bytes: bytes)
+            do {
+                let written = try model.serialized()
+                let reread = try Model(bytes: written)
+                XCTAssertEqual(reread, model, "\(label): a parsed mutant did not survive a round trip")
+            } catch let error as ModelError {
+                XCTAssertFalse(error.description.isEmpty)
+            }
+            return .parsed
+        } catch let error as ModelError {
+            XCTAssertFalse(error.problem.isEmpty, label)
+            return .rejected
+        } catch {
+            XCTFail("\(label): threw a non-ModelError \(error)")
+            return .rejected
+        }
+    }
+
+    func testThousandsOfMutationsOfRealFixturesParseOrThrow() throws {
+        var original = try Fixtures.modelBytes("lenet_int8")
+        // Most bytes are weights; aim three quarters of the mutations at the structure (everything that is not
+        // buffer data) so offsets, vtables and lengths get hit often.
+        let model = try Model(bytes: original)
+        let report = try BufferAlignmentReport(bytes: original)
+        var isData = [Bool](repeating: false, count: original.count)
+        for (index, offset) in report.dataOffsets.enumerated() {
+            guard let offset else { continue }
+            for position in offset..<(offset + model.buffers[index].data.count) { isData[position] = true }
+        }
+        let structural = isData.indices.filter { !isData[$0] }
+        XCTAssertGreaterThan(structural.count, 100)
+        var generator = SeededGenerator(seed: 0x7F1A_2026)
+        var parsed = 0
+        var rejected = 0
+        let mutations = 3000
+        for iteration in 0..<mutations {
+            var bytes = original
+            func position(alignedTo alignment: Int, width: Int) -> Int {
+                let raw = Int.random(in: 0..<4, using: &generator) == 0
+                    ? Int.random(in: 0..<bytes.count, using: &generator)
+                    : structural[Int.random(in: 0..<structural.count, using: &generator)]
+                return min(raw / alignment * alignment, bytes.count - width)
+            }
+            let kind = iteration % 6
+            switch kind {
+            case 0:  // bit flips
+                for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                    let index = position(alignedTo: 1, width: 1)
+                    bytes[index] ^= UInt8(1) << UInt8.random(in: 0...7, using: &generator)
+                }
+            case 1:  // truncation
+                bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &generator)))
+            case 2:  // random 32-bit overwrite in the structural front or back of the file
+                let index = position(alignedTo: 1, width: 4)
+                let value = UInt32.random(in: 0...UInt32.max, using: &generator)
+                withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(index..<(index + 4), with: $0) }
+            case 3:  // inflate a likely length/offset: add a large value to an aligned word
+                let index = position(alignedTo: 4, width: 4)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: index, as: UInt32.self) }
+                let inflated = word &+ (UInt32(1) << UInt32.random(in: 8...31, using: &generator))
+                withUnsafeBytes(of: inflated) { bytes.replaceSubrange(index..<(index + 4), with: $0) }
+            case 4:  // small signed change to a 16-bit word (vtable entries)
+                let index = position(alignedTo: 2, width: 2)
+                let word = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: index, as: UInt16.self) }
+                let changed = word &+ UInt16(bitPattern: Int16.random(in: -64...64, using: &generator))
+                withUnsafeBytes(of: changed) { bytes.replaceSubrange(index..<(index + 2), with: $0) }
+            default:  // overwrite an offset-looking word with a pointer to elsewhere (overlap, aliasing)
+                let index = position(alignedTo: 4, width: 4)
+                let value = UInt32(Int.random(in: 0..<bytes.count, using: &generator))
+                withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(index..<(index + 4), with: $0) }
+            }
+            switch attempt(bytes, "mutation \(iteration) (kind \(kind))") {
+            case .parsed: parsed += 1
+            case .rejected: rejected += 1
+            }
+        }
+        original.removeAll()
+        XCTAssertEqual(parsed + rejected, mutations)
+        XCTAssertGreaterThan(rejected, 0, "no mutation was rejected: the mutations do not reach the structure")
+        print("fuzz: \(mutations) mutations of lenet_int8: \(parsed) parsed, \(rejected) rejected with ModelError")
+    }
+}
