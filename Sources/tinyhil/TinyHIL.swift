@@ -18,6 +18,7 @@ struct TinyHIL: AsyncParsableCommand {
             ProfileCommand.self,
             AlignCommand.self,
             ExportCCommand.self,
+            Inspect.self,
         ]
     )
 }
