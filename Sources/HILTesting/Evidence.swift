@@ -65,3 +65,12 @@ enum Evidence {
 extension Evidence {
     static func percent(_ fraction: Double) -> String { String(format: "%.2f %%", fraction * 100) }
 }
+
+extension Evidence {
+    /// Logs a checked budget for the gate's summary (see `BudgetLog`).
+    static func logBudget(_ check: String, subject: String, measured: String, budget: String, passed: Bool,
+                          fileID: StaticString, line: UInt) {
+        BudgetLog.append(BudgetRecord(check: check, subject: subject, measured: measured, budget: budget,
+                                      passed: passed, location: "\(fileID):\(line)"))
+    }
+}

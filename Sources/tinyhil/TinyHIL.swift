@@ -14,6 +14,7 @@ struct TinyHIL: AsyncParsableCommand {
             History.self,
             Report.self,
             Measure.self,
+            Budgets.self,
             DevicesCommand.self,
             ProfileCommand.self,
             AlignCommand.self,

@@ -88,12 +88,12 @@ public actor Bench {
     }
 
     /// Compares `candidate` with `baseline` on this board in one session: `pairs` baseline/candidate window pairs
-    /// interleaved (baseline, candidate, baseline, …) so drift affects both alike; reports the ratio of median energies
-    /// (candidate ÷ baseline) with a paired bootstrap interval, and each model's own measurement.
+    /// interleaved in blocks of `windowsPerSwitch` (see `interleavedSchedule`) so drift affects both alike; reports the
+    /// ratio of median energies (candidate ÷ baseline) with a paired bootstrap interval, and each model's own measurement.
     public func compare(
         baseline: ModelUnderTest, candidate: ModelUnderTest, pairs: Int = 10, inferencesPerWindow: Int = 5,
-        warmUpWindows: Int = 1, input: [UInt8]? = nil, bootstrap: BootstrapSettings = BootstrapSettings(),
-        traceDirectory: URL? = nil
+        warmUpWindows: Int = 1, windowsPerSwitch: Int = 5, input: [UInt8]? = nil,
+        bootstrap: BootstrapSettings = BootstrapSettings(), traceDirectory: URL? = nil
     ) async throws(BenchError) -> Comparison {
         try Self.validate(windows: pairs, inferencesPerWindow: inferencesPerWindow)
         let baselineInfo = try await load(baseline)
@@ -106,41 +106,62 @@ public actor Bench {
         }
         try await warmUp(windows: warmUpWindows, inferencesPerWindow: inferencesPerWindow, input: baselineInput)
 
-        let plan = InterleavedComparison(pairs: pairs)
+        let schedule = Self.interleavedSchedule(pairs: pairs, windowsPerSwitch: windowsPerSwitch)
         try await startMeter()
         var counters: [Double] = []
-        for (index, arm) in plan.schedule.enumerated() {
+        for (index, arm) in schedule.enumerated() {
             let model = arm == .baseline ? baseline : candidate
             try await load(model)
             counters.append(try await window(inferences: inferencesPerWindow, input: baselineInput))
-            progressHandler?(BenchProgress(model: model.name, windowsDone: index + 1, windowsTotal: 2 * pairs))
+            progressHandler?(BenchProgress(model: model.name, windowsDone: index + 1, windowsTotal: schedule.count))
         }
         let trace = try await stopMeter()
-        let report = try analyse(trace, windows: 2 * pairs, inferencesPerWindow: inferencesPerWindow)
+        let report = try analyse(trace, windows: schedule.count, inferencesPerWindow: inferencesPerWindow)
         let tracePath = try save(trace, in: traceDirectory, name: "\(baseline.name)-vs-\(candidate.name)")
+        let energies = Self.split(report.energyPerInference, by: schedule)
+        let latencies = Self.split(report.latencyPerInference, by: schedule)
+        let counterArms = Self.split(counters, by: schedule)
+        let ratio: Estimate<Ratio>
         do {
-            let energies = try plan.split(report.energyPerInference)
-            let latencies = try plan.split(report.latencyPerInference)
-            let counterArms = try plan.split(counters)
-            let ratio = try InterleavedComparison.ratioOfMedians(
+            ratio = try InterleavedComparison.ratioOfMedians(
                 baseline: energies.baseline, candidate: energies.candidate, bootstrap: bootstrap)
-            return Comparison(
-                baseline: try await makeMeasurement(
-                    baseline, info: baselineInfo, energies: energies.baseline, latencies: latencies.baseline,
-                    counters: counterArms.baseline, inferencesPerWindow: inferencesPerWindow, bootstrap: bootstrap,
-                    tracePath: tracePath),
-                candidate: try await makeMeasurement(
-                    candidate, info: candidateInfo, energies: energies.candidate, latencies: latencies.candidate,
-                    counters: counterArms.candidate, inferencesPerWindow: inferencesPerWindow, bootstrap: bootstrap,
-                    tracePath: tracePath),
-                energyRatio: ratio, pairs: pairs)
-        } catch let error as BenchError {
-            throw error
-        } catch let error as StatisticsError {
-            throw .statistics(error)
         } catch {
-            throw .invalidRequest("\(error)")
+            throw .statistics(error)
         }
+        return Comparison(
+            baseline: try await makeMeasurement(
+                baseline, info: baselineInfo, energies: energies.baseline, latencies: latencies.baseline,
+                counters: counterArms.baseline, inferencesPerWindow: inferencesPerWindow, bootstrap: bootstrap,
+                tracePath: tracePath),
+            candidate: try await makeMeasurement(
+                candidate, info: candidateInfo, energies: energies.candidate, latencies: latencies.candidate,
+                counters: counterArms.candidate, inferencesPerWindow: inferencesPerWindow, bootstrap: bootstrap,
+                tracePath: tracePath),
+            energyRatio: ratio, pairs: pairs)
+    }
+
+    /// The order of windows in a comparison: blocks of `windowsPerSwitch` windows of one model, alternating
+    /// baseline, candidate, baseline, … (1 = strict alternation). Blocks exist because a board holds one model and
+    /// switching means uploading it again (seconds over a serial line); the i-th baseline window is paired with the
+    /// i-th candidate window, which were measured at most one block apart.
+    static func interleavedSchedule(pairs: Int, windowsPerSwitch: Int) -> [ComparisonArm] {
+        let block = max(1, min(windowsPerSwitch, pairs))
+        var schedule: [ComparisonArm] = []
+        var remaining = pairs
+        while remaining > 0 {
+            let size = min(block, remaining)
+            schedule += Array(repeating: .baseline, count: size) + Array(repeating: .candidate, count: size)
+            remaining -= size
+        }
+        return schedule
+    }
+
+    static func split<Value>(_ values: [Value], by schedule: [ComparisonArm]) -> (baseline: [Value], candidate: [Value]) {
+        var baseline: [Value] = [], candidate: [Value] = []
+        for (value, arm) in zip(values, schedule) {
+            if arm == .baseline { baseline.append(value) } else { candidate.append(value) }
+        }
+        return (baseline, candidate)
     }
 
     // MARK: - Steps

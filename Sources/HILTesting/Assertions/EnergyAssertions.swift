@@ -25,6 +25,10 @@ public func assertEnergy(
     }
     Evidence.record(comparison.storedResult(), in: store, fileID: fileID, filePath: filePath, line: line, column: column)
     let verdict = Budget(limit: Ratio(factor), rule: rule).evaluate(comparison.energyRatio)
+    let ratio = comparison.energyRatio
+    Evidence.logBudget("energy ratio", subject: "\(candidate.name) / \(baseline.name)",
+                       measured: "\(Evidence.format(ratio.median.value)) (CI \(Evidence.format(ratio.lower.value))–\(Evidence.format(ratio.upper.value)))",
+                       budget: "≤ \(Evidence.format(factor)) (\(rule.rawValue))", passed: verdict.passed, fileID: fileID, line: line)
     if !verdict.passed {
         reportIssue(Evidence.describe(comparison, budget: factor, rule: rule),
                     fileID: fileID, filePath: filePath, line: line, column: column)
@@ -43,6 +47,9 @@ public func assertEnergyPerInference(
                                            store: store, fileID: fileID, filePath: filePath, line: line, column: column)
     else { return nil }
     let verdict = Budget(limit: Joules.microjoules(microjoules), rule: rule).evaluate(measurement.energyPerInference)
+    Evidence.logBudget("energy per inference", subject: model.name,
+                       measured: Evidence.describe(microjoules: measurement.energyPerInference),
+                       budget: "≤ \(Evidence.format(microjoules)) µJ (\(rule.rawValue))", passed: verdict.passed, fileID: fileID, line: line)
     if !verdict.passed {
         reportIssue(
             "energy budget broken: \(model.name) needs \(Evidence.describe(microjoules: measurement.energyPerInference)) per inference, budget ≤ \(Evidence.format(microjoules)) µJ (rule: \(rule.rawValue)). \(Evidence.describe(measurement))",
@@ -62,6 +69,8 @@ public func assertLatency(
                                            store: store, fileID: fileID, filePath: filePath, line: line, column: column)
     else { return nil }
     let verdict = Budget(limit: Seconds(microseconds * 1e-6), rule: rule).evaluate(measurement.latencyPerInference)
+    Evidence.logBudget("latency", subject: model.name, measured: Evidence.describe(microseconds: measurement.latencyPerInference),
+                       budget: "≤ \(Evidence.format(microseconds)) µs (\(rule.rawValue))", passed: verdict.passed, fileID: fileID, line: line)
     if !verdict.passed {
         reportIssue(
             "latency budget broken: \(model.name) takes \(Evidence.describe(microseconds: measurement.latencyPerInference)) per inference, budget ≤ \(Evidence.format(microseconds)) µs (rule: \(rule.rawValue)). \(Evidence.describe(measurement))",
@@ -83,4 +92,38 @@ func measured(
         reportIssue("\(model.name) could not be measured: \(error)", fileID: fileID, filePath: filePath, line: line, column: column)
         return nil
     }
+}
+
+/// Fails unless `candidate`'s energy per inference equals `baseline`'s within `relativeTolerance`: the whole
+/// confidence interval of the ratio must lie inside [1 − tolerance, 1 + tolerance] (an equivalence test, so "no
+/// significant change" is shown rather than assumed from a failure to detect one). The Pico study's finding that
+/// unstructured pruning saves nothing with dense kernels is this assertion.
+@discardableResult
+public func assertEnergyUnchanged(
+    of candidate: ModelUnderTest, comparedTo baseline: ModelUnderTest, within relativeTolerance: Double = 0.03,
+    on bench: Bench, pairs: Int = 10, inferencesPerWindow: Int = 5, recordingIn store: ResultStore? = nil,
+    fileID: StaticString = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: UInt = #column
+) async -> Comparison? {
+    let comparison: Comparison
+    do {
+        comparison = try await bench.compare(
+            baseline: baseline, candidate: candidate, pairs: pairs, inferencesPerWindow: inferencesPerWindow,
+            traceDirectory: Evidence.traceDirectory)
+    } catch {
+        reportIssue("energy of \(candidate.name) vs \(baseline.name) could not be measured: \(error)",
+                    fileID: fileID, filePath: filePath, line: line, column: column)
+        return nil
+    }
+    Evidence.record(comparison.storedResult(), in: store, fileID: fileID, filePath: filePath, line: line, column: column)
+    let ratio = comparison.energyRatio
+    let unchanged = ratio.lower.value >= 1 - relativeTolerance && ratio.upper.value <= 1 + relativeTolerance
+    Evidence.logBudget("energy unchanged", subject: "\(candidate.name) / \(baseline.name)",
+                       measured: "\(Evidence.format(ratio.median.value)) (CI \(Evidence.format(ratio.lower.value))–\(Evidence.format(ratio.upper.value)))",
+                       budget: "within 1 ± \(Evidence.format(relativeTolerance))", passed: unchanged, fileID: fileID, line: line)
+    if !unchanged {
+        reportIssue(
+            "energy changed: \(candidate.name) / \(baseline.name) = \(Evidence.format(ratio.median.value)) (CI \(Evidence.format(ratio.lower.value))–\(Evidence.format(ratio.upper.value))), expected within 1 ± \(Evidence.format(relativeTolerance)). \(Evidence.describe(comparison.candidate))",
+            fileID: fileID, filePath: filePath, line: line, column: column)
+    }
+    return comparison
 }

@@ -38,6 +38,10 @@ public func assertNoRegression(
     }
     guard let newLower, let newMedian, let oldMedian else { return previous }
     let limit = oldMedian * (1 + tolerance.relative)
+    Evidence.logBudget("no \(metric.rawValue) regression", subject: "\(measurement.model) on firmware \(measurement.provenance.firmwareVersion)",
+                       measured: "\(Evidence.format(newMedian)) \(metric.unit) (lower bound \(Evidence.format(newLower)))",
+                       budget: "lower bound ≤ \(Evidence.format(limit)) (firmware \(previous.firmwareVersion) + \(Evidence.format(tolerance.relative * 100)) %)",
+                       passed: newLower <= limit, fileID: fileID, line: line)
     if newLower > limit {
         reportIssue(
             "\(metric.rawValue) regression: \(measurement.model) on firmware \(measurement.provenance.firmwareVersion) (build \(measurement.provenance.firmwareBuildID)) has median \(Evidence.format(newMedian)) \(metric.unit) (lower bound \(Evidence.format(newLower))) vs \(Evidence.format(oldMedian)) \(metric.unit) on firmware \(previous.firmwareVersion) (build \(previous.firmwareBuildID)); allowed ≤ \(Evidence.format(limit)) (+\(Evidence.format(tolerance.relative * 100)) %). \(Evidence.describe(measurement))",
