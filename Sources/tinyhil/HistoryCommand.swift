@@ -18,15 +18,16 @@ struct History: ParsableCommand {
         }
         for history in histories {
             print("\(history.modelName) — \(metric.title) (\(metric.unit))")
-            print(String(format: "  %-14@ %-22@ %12@ %26@ %9@", "firmware" as NSString, "build" as NSString,
-                         "value" as NSString, "95 % interval" as NSString, "change" as NSString))
+            var table = TextTable(header: ["firmware", "build", "value", "95 % interval", "change", ""])
             for point in history.points {
-                let change = point.changeFromPrevious.map { String(format: "%+.1f %%", $0 * 100) } ?? "—"
-                let interval = String(format: "[%.4g, %.4g]", point.intervalLow, point.intervalHigh)
-                print(String(format: "  %-14@ %-22@ %12.4g %26@ %9@%@", point.firmwareVersion as NSString,
-                             String(point.firmwareBuildID.prefix(22)) as NSString, point.value, interval as NSString,
-                             change as NSString, (point.isSignificant ? "  significant" : "") as NSString))
+                table.append([
+                    point.firmwareVersion, String(point.firmwareBuildID.prefix(22)), String(format: "%.4g", point.value),
+                    String(format: "[%.4g, %.4g]", point.intervalLow, point.intervalHigh),
+                    point.changeFromPrevious.map { String(format: "%+.1f %%", $0 * 100) } ?? "—",
+                    point.isSignificant ? "significant" : "",
+                ])
             }
+            print(table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
     }
 }

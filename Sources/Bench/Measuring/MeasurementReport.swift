@@ -19,19 +19,20 @@ public struct MeasurementReport: Sendable {
     public func text() -> String {
         var lines: [String] = []
         let unit = measurements.first?.provenance.counterUnit.storeName ?? "counter"
-        lines.append(String(format: "%-32@ %14@ %26@ %12@ %16@", "model" as NSString, "energy µJ" as NSString,
-                            "95 % CI" as NSString, "latency µs" as NSString, "\(unit)/inference" as NSString))
+        var table = TextTable(header: ["model", "energy µJ", "95 % CI", "latency µs", "\(unit)/inference"])
         for m in measurements {
             let e = m.energyPerInference
-            lines.append(String(format: "%-32@ %14.2f %26@ %12.1f %16.0f", m.model as NSString, e.median.microjoules,
-                                String(format: "[%.2f, %.2f]", e.lower.microjoules, e.upper.microjoules) as NSString,
-                                m.latencyPerInference.median.value * 1e6, m.counterPerInference))
+            table.append([m.model, String(format: "%.2f", e.median.microjoules),
+                          String(format: "[%.2f, %.2f]", e.lower.microjoules, e.upper.microjoules),
+                          String(format: "%.1f", m.latencyPerInference.median.value * 1e6),
+                          String(format: "%.0f", m.counterPerInference)])
         }
+        lines.append(table.render())
         if let comparison {
             let r = comparison.energyRatio
-            lines.append(String(format: "energy ratio %@ / %@: %.3f (95 %% CI %.3f–%.3f) over %d interleaved window pairs",
-                                comparison.candidate.model as NSString, comparison.baseline.model as NSString,
-                                r.median.value, r.lower.value, r.upper.value, comparison.pairs))
+            lines.append("energy ratio \(comparison.candidate.model) / \(comparison.baseline.model): "
+                + String(format: "%.3f (95 %% CI %.3f–%.3f)", r.median.value, r.lower.value, r.upper.value)
+                + " over \(comparison.pairs) interleaved window pairs")
         }
         if let p = measurements.first?.provenance {
             lines.append("board \(p.boardID) (\(p.boardName)), firmware \(p.firmwareVersion) build \(p.firmwareBuildID), meter \(p.meterID)")
