@@ -53,8 +53,8 @@ final class StatisticsTests: XCTestCase {
     ///
     /// "5 % noise": every window's power is scaled by a Gaussian factor with σ = 5 % (window-to-window
     /// variation), and every sample carries another 5 % (which mostly averages out within a window).
-    /// Size, chosen to keep the run at seconds: 30 interleaved pairs per repetition, 10 kS/s, baseline windows
-    /// of 20 ms (200 samples), 1000 bootstrap resamples. Expected margin: σ of a median of 30 ≈ 1.25 · 5 % / √30
+    /// Size, chosen to keep the run at seconds: 30 interleaved pairs per repetition, 2 kS/s, baseline windows
+    /// of 20 ms (40 samples; candidates 22 or 26 samples exactly), 1000 bootstrap resamples. Expected margin: σ of a median of 30 ≈ 1.25 · 5 % / √30
     /// ≈ 1.1 %, of the ratio ≈ 1.6 %, so the upper bound sits ≈ 3.2 % above the median; 0.55 → ≈ 0.568
     /// (fails only if its median exceeds ≈ 0.582, ~3.6 σ), 0.65 would need a median ≤ 0.582 (~6 σ).
     func testRatioDecisionOnTheSimulatedMeter() async throws {
@@ -74,7 +74,7 @@ final class StatisticsTests: XCTestCase {
         let pairs = 30
         let configuration = SimulatedMeter.Configuration(
             imperfections: .init(sampleNoise: 0.05, windowNoise: 0.05), seed: seed,
-            samplePeriod: .microseconds(100), idleGap: .milliseconds(1))
+            samplePeriod: .microseconds(500), idleGap: .milliseconds(1))
         let meter = SimulatedMeter(configuration: configuration)
         let baselineCycles: UInt64 = 2_500_000  // 20 ms at 125 MHz
         let candidateCycles = UInt64((Double(baselineCycles) * trueRatio).rounded())

@@ -62,7 +62,7 @@ extension Estimate {
         medians.reserveCapacity(bootstrap.resamples)
         for _ in 0..<bootstrap.resamples {
             for slot in 0..<raw.count { resample[slot] = raw[generator.nextIndex(below: raw.count)] }
-            resample.sort()
+            Statistics.sortValues(&resample)
             medians.append(Statistics.sortedMedian(resample[...]))
         }
         let (lower, upper) = Statistics.percentileInterval(&medians, level: bootstrap.confidenceLevel)

@@ -58,8 +58,8 @@ public struct InterleavedComparison: Sendable, Equatable {
                 resampleA[slot] = a[pair]
                 resampleB[slot] = b[pair]
             }
-            resampleA.sort()
-            resampleB.sort()
+            Statistics.sortValues(&resampleA)
+            Statistics.sortValues(&resampleB)
             let denominator = Statistics.sortedMedian(resampleA[...])
             ratios.append(denominator > 0 ? Statistics.sortedMedian(resampleB[...]) / denominator : .infinity)
         }

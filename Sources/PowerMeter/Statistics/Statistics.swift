@@ -9,6 +9,28 @@ public enum Statistics {
         return sortedMedian(sorted[...])
     }
 
+    /// Sorts in place; small arrays (the bootstrap's usual window counts) by a non-generic insertion sort,
+    /// which stays fast even in unoptimised debug builds where the generic library sort is slow.
+    static func sortValues(_ values: inout [Double]) {
+        guard values.count <= 64 else {
+            values.sort()
+            return
+        }
+        values.withUnsafeMutableBufferPointer { buffer in
+            var index = 1
+            while index < buffer.count {
+                let value = buffer[index]
+                var slot = index
+                while slot > 0, buffer[slot - 1] > value {
+                    buffer[slot] = buffer[slot - 1]
+                    slot -= 1
+                }
+                buffer[slot] = value
+                index += 1
+            }
+        }
+    }
+
     static func sortedMedian(_ sorted: ArraySlice<Double>) -> Double {
         let count = sorted.count
         let mid = sorted.startIndex + count / 2

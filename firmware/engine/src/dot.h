@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "dot_x86.h"
+
 #if defined(__SSE2__) && !defined(TH_NO_SIMD)
 #include <emmintrin.h>
 #define TH_DOT_SSE2 1
@@ -86,6 +88,28 @@ static inline void th_dot4_s16_s8(const int16_t *x, const int8_t *w, int32_t ws,
   out[1] = s1;
   out[2] = s2;
   out[3] = s3;
+}
+
+/* Dispatch: avx2 != 0 selects the AVX2 versions (set from th_cpu_has_avx2() at init). */
+static inline void th_dot4(int avx2, const int16_t *x, const int8_t *w, int32_t ws, int32_t n, int32_t *out) {
+#if defined(TH_HAVE_AVX2_DOT)
+  if (avx2) {
+    th_dot4_s16_s8_avx2(x, w, ws, n, out);
+    return;
+  }
+#else
+  (void)avx2;
+#endif
+  th_dot4_s16_s8(x, w, ws, n, out);
+}
+
+static inline int32_t th_dot(int avx2, const int16_t *x, const int8_t *w, int32_t n) {
+#if defined(TH_HAVE_AVX2_DOT)
+  if (avx2) return th_dot_s16_s8_avx2(x, w, n);
+#else
+  (void)avx2;
+#endif
+  return th_dot_s16_s8(x, w, n);
 }
 
 #endif

@@ -144,6 +144,7 @@ struct th_interpreter {
   th_op_hook hook;
   void *hook_ctx;
   const char *eval_error;      /* set by a kernel when TFLM would abort on this input */
+  int32_t avx2;                /* host CPU has AVX2: use the AVX2 dot products */
 };
 
 #define TH_INTERPRETER_MAGIC 0x54484950u

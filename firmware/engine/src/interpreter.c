@@ -1,5 +1,6 @@
 /* The public API: planning, initialisation inside the caller's arena, invocation. */
 #include "engine_internal.h"
+#include "dot_x86.h"
 
 #ifndef TH_PLAN_STACK_BYTES
 #define TH_PLAN_STACK_BYTES 16384
@@ -80,10 +81,17 @@ th_status th_interpreter_init(th_interpreter **out, const uint8_t *model, uint32
 
   uintptr_t a0 = ((uintptr_t)arena + 15u) & ~(uintptr_t)15u;
   uint32_t lost = (uint32_t)(a0 - (uintptr_t)arena);
-  if (arena_bytes < lost) return too_small(err, s.persistent_bytes + s.planner_scratch_bytes + TH_ARENA_SLACK, arena_bytes);
-  uint32_t avail = arena_bytes - lost;
-  if ((uint64_t)s.persistent_bytes + s.planner_scratch_bytes > avail)
-    return too_small(err, s.persistent_bytes + s.planner_scratch_bytes + TH_ARENA_SLACK, arena_bytes);
+  uint32_t avail = arena_bytes > lost ? arena_bytes - lost : 0u;
+  if ((uint64_t)s.persistent_bytes + s.planner_scratch_bytes > avail) {
+    /* say exactly how much is needed when the arena can at least hold the planner's scratch */
+    uint32_t head = 0;
+    uint64_t needed = (uint64_t)s.persistent_bytes + s.planner_scratch_bytes + TH_ARENA_SLACK;
+    if (avail >= s.planner_scratch_bytes && th_plan_run(&m, &s, (void *)a0, avail, &head, NULL, NULL) == TH_OK) {
+      uint64_t working = head > s.planner_scratch_bytes ? head : s.planner_scratch_bytes;
+      needed = working + s.persistent_bytes + TH_ARENA_SLACK;
+    }
+    return too_small(err, needed > 0xffffffffu ? 0xffffffffu : (uint32_t)needed, arena_bytes);
+  }
 
   /* persistent region at the end, 16-byte aligned */
   uintptr_t pend = (a0 + avail) & ~(uintptr_t)15u;
@@ -117,6 +125,9 @@ th_status th_interpreter_init(th_interpreter **out, const uint8_t *model, uint32
     (void)th_model_tensor_index(&m, &m.inputs, i, &ip->inputs[i], 0, -1, NULL);
   for (uint32_t i = 0; i < s.output_count; i++)
     (void)th_model_tensor_index(&m, &m.outputs, i, &ip->outputs[i], 0, -1, NULL);
+  for (uint32_t i = 0; i < s.input_count; i++)
+    if (ip->tensors[ip->inputs[i]].is_const)
+      return th_fail(err, TH_ERR_MODEL_MALFORMED, "SubGraph.inputs: input tensor has constant data", -1, ip->inputs[i], -1);
   for (uint32_t i = 0; i < s.output_count; i++)
     if (ip->tensors[ip->outputs[i]].is_const)
       return th_fail(err, TH_ERR_MODEL_MALFORMED, "SubGraph.outputs: output tensor has constant data", -1, ip->outputs[i], -1);
@@ -139,6 +150,7 @@ th_status th_interpreter_init(th_interpreter **out, const uint8_t *model, uint32
   /* second run commits the offsets (the scratch is overwritten by the plan itself) */
   st = th_plan_run(&m, &s, (void *)a0, (uint32_t)(p0 - a0), &head, ip, err);
   if (st != TH_OK) return st;
+  ip->avx2 = th_cpu_has_avx2();
   ip->magic = TH_INTERPRETER_MAGIC;
   *out = ip;
   return TH_OK;

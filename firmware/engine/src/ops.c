@@ -82,7 +82,11 @@ uint32_t th_op_extra_persistent(int32_t code, const th_tensor *out) {
 
 uint32_t th_op_kernel_scratch(int32_t code, const th_tensor *in, const th_tensor *filter,
                               const th_tensor *out) {
-  (void)out;
+  if (code == TH_OP_AVERAGE_POOL_2D && out->rank == 4) {
+    uint64_t k = 4ull * (uint64_t)out->dims[3];
+    return k > 0x10000000u ? 0x10000000u : (uint32_t)k;                  /* int32 channel sums */
+  }
+  if (filter == NULL) return 0;
   if (code == TH_OP_CONV_2D && filter->rank == 4) {
     uint64_t k = (uint64_t)filter->dims[1] * (uint64_t)filter->dims[2] * (uint64_t)filter->dims[3];
     return 2u * (k > TH_MAX_ACCUMULATION ? TH_MAX_ACCUMULATION : (uint32_t)k);   /* int16 patch */

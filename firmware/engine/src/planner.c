@@ -61,12 +61,12 @@ th_status th_plan_measure(const th_model *m, th_plan_sizes *s, th_error *err) {
       (void)th_model_tensor_index(m, &op.outputs, 0, &oi, 0, -1, NULL);
       if (th_model_tensor(m, (uint32_t)oi, &out, err) != TH_OK) return TH_ERR_MODEL_MALFORMED;
       extra += th_op_extra_persistent(op.code, &out);
-      if (op.inputs.len >= 2u) {
+      if (op.inputs.len >= 1u) {
         (void)th_model_tensor_index(m, &op.inputs, 0, &ii, 1, -1, NULL);
-        (void)th_model_tensor_index(m, &op.inputs, 1, &fi, 1, -1, NULL);
-        if (ii >= 0 && fi >= 0 && th_model_tensor(m, (uint32_t)ii, &in, NULL) == TH_OK &&
-            th_model_tensor(m, (uint32_t)fi, &filter, NULL) == TH_OK) {
-          uint32_t k = th_op_kernel_scratch(op.code, &in, &filter, &out);
+        if (op.inputs.len >= 2u) (void)th_model_tensor_index(m, &op.inputs, 1, &fi, 1, -1, NULL);
+        if (ii >= 0 && th_model_tensor(m, (uint32_t)ii, &in, NULL) == TH_OK) {
+          int have_filter = fi >= 0 && th_model_tensor(m, (uint32_t)fi, &filter, NULL) == TH_OK;
+          uint32_t k = th_op_kernel_scratch(op.code, &in, have_filter ? &filter : NULL, &out);
           if (k > kscratch) kscratch = k;
         }
       }

@@ -179,6 +179,16 @@ static int run_model(const char *path, int bench) {
     return 1;
   }
   th_status s = th_plan(model, (uint32_t)size, &plan, &e);
+  sibling(buf, sizeof buf, path, ".tflm_outputs.npy");
+  FILE *has_ref = fopen(buf, "rb");
+  if (has_ref) fclose(has_ref);
+  if (s != TH_OK && !has_ref) {
+    /* a model without reference outputs may be there to be refused (e.g. an unsupported op) */
+    printf("refused %s: %s (%s) op=%d code=%d(%s) tensor=%d\n", path, th_status_name(s), e.what ? e.what : "",
+           e.op_index, e.builtin_code, th_builtin_name(e.builtin_code), e.tensor_index);
+    free(model);
+    return e.status == s && e.what != NULL ? 0 : 1;
+  }
   if (s != TH_OK) {
     print_err("th_plan", s, &e);
     fprintf(stderr, "FAIL %s: th_plan\n", path);
@@ -192,6 +202,18 @@ static int run_model(const char *path, int bench) {
     failures++;
   }
   uint8_t *arena_raw = (uint8_t *)malloc(plan.arena_bytes_required + 1u);
+  {
+    /* an arena smaller than the head must be refused with the bytes needed */
+    th_interpreter *small = NULL;
+    uint32_t give = plan.head_bytes > 64u ? plan.head_bytes : 64u;
+    s = th_interpreter_init(&small, model, (uint32_t)size, arena_raw, give, &e);
+    if (s != TH_ERR_ARENA_TOO_SMALL || e.bytes_needed != plan.arena_bytes_required || e.bytes_available != give ||
+        small != NULL) {
+      fprintf(stderr, "FAIL %s: arena of %u bytes gave %s (needed %u, available %u)\n", path, give, th_status_name(s),
+              e.bytes_needed, e.bytes_available);
+      failures++;
+    }
+  }
   uint8_t *arena = arena_raw + 1; /* deliberately unaligned */
   th_interpreter *ip = NULL;
   s = th_interpreter_init(&ip, model, (uint32_t)size, arena, plan.arena_bytes_required, &e);
@@ -222,8 +244,28 @@ static int run_model(const char *path, int bench) {
       failures++;
       n = 0;
     }
+    /* further inputs: X.inputs_1.npy, X.inputs_2.npy, ... */
+    npy extra[7];
+    th_tensor_info extra_info[7];
+    int n_extra = 0;
+    for (uint32_t k = 1; k < th_input_count(ip) && k < 8; k++) {
+      char epath[1100];
+      char suffix[32];
+      snprintf(suffix, sizeof suffix, ".inputs_%u.npy", k);
+      sibling(epath, sizeof epath, path, suffix);
+      th_input(ip, k, &extra_info[n_extra]);
+      if (!load_npy(epath, &extra[n_extra]) || extra[n_extra].count * extra[n_extra].item != (long)extra_info[n_extra].bytes * n) {
+        fprintf(stderr, "FAIL %s: missing or mis-sized %s\n", path, epath);
+        failures++;
+        n = 0;
+        break;
+      }
+      n_extra++;
+    }
     for (long i = 0; i < n; i++) {
       memcpy(in.data, x.data + i * xin, (size_t)xin);
+      for (int k = 0; k < n_extra; k++)
+        memcpy(extra_info[k].data, extra[k].data + i * (long)extra_info[k].bytes, extra_info[k].bytes);
       s = th_invoke(ip, &e);
       if (s != TH_OK) {
         print_err("th_invoke", s, &e);
@@ -255,6 +297,7 @@ static int run_model(const char *path, int bench) {
     }
     free(x.data);
     free(y.data);
+    for (int k = 0; k < n_extra; k++) free(extra[k].data);
     if (mismatched_samples) {
       fprintf(stderr, "FAIL %s: %d of %d samples differ from TFLM\n", path, mismatched_samples, samples);
       failures++;
@@ -309,7 +352,7 @@ static int fuzz_model(const char *path, int count) {
     uint32_t n = (uint32_t)size;
     int kind = (int)(rnd() % 6u);
     int edits = 1 + (int)(rnd() % 4u);
-    for (int k = 0; k < edits; k++) {
+    for (int k = 0; k < edits && n > 0u; k++) {
       uint32_t pos = rnd() % n;
       switch (kind) {
         case 0: m[pos] ^= (uint8_t)(1u << (rnd() % 8u)); break;

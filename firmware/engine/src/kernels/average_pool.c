@@ -6,9 +6,65 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-th_status th_prepare_average_pool(const th_prep *c) { return th_prepare_pool_common(c, "AVERAGE_POOL_2D"); }
+th_status th_prepare_average_pool(const th_prep *c) {
+  th_status st = th_prepare_pool_common(c, "AVERAGE_POOL_2D");
+  if (st != TH_OK) return st;
+  if (4u * (uint64_t)th_out(c)->dims[3] > c->ip->scratch_bytes)
+    return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "AVERAGE_POOL_2D: kernel scratch smaller than planned (engine bug)", -1);
+  return TH_OK;
+}
+
+/* (s +- count/2) / count, C division (toward zero) as TFLM; common window sizes get a
+ * constant divisor so the compiler can use a multiply instead of a division. */
+static inline int32_t rounded_average(int32_t s, int32_t count) {
+  const int32_t n = s > 0 ? s + count / 2 : s - count / 2;
+  switch (count) {
+    case 4: return n / 4;
+    case 9: return n / 9;
+    case 16: return n / 16;
+    case 25: return n / 25;
+    case 49: return n / 49;
+    default: return n / count;
+  }
+}
+
+/* int8: channel sums accumulated with the channel innermost (contiguous), then rounded. */
+static void eval_int8(th_interpreter *ip, const th_op *op) {
+  const th_pool_params *p = &op->p.pool;
+  const th_tensor *in = TH_T(ip, op->in[0]), *out = TH_T(ip, op->out);
+  const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], depth = in->dims[3];
+  const int32_t oh = out->dims[1], ow = out->dims[2];
+  const int8_t *x = (const int8_t *)in->data;
+  int8_t *y = (int8_t *)out->data;
+  int32_t *sum = (int32_t *)(void *)ip->scratch;
+  for (int32_t b = 0; b < batches; b++)
+    for (int32_t oy = 0; oy < oh; oy++)
+      for (int32_t ox = 0; ox < ow; ox++) {
+        const int32_t x0 = ox * p->stride_w - p->pad_w, y0 = oy * p->stride_h - p->pad_h;
+        const int32_t fx0 = x0 < 0 ? -x0 : 0, fy0 = y0 < 0 ? -y0 : 0;
+        const int32_t fx1 = p->filter_w < iw - x0 ? p->filter_w : iw - x0;
+        const int32_t fy1 = p->filter_h < ih - y0 ? p->filter_h : ih - y0;
+        const int32_t count = (fx1 > fx0 && fy1 > fy0) ? (fx1 - fx0) * (fy1 - fy0) : 0;
+        for (int32_t ch = 0; ch < depth; ch++) sum[ch] = 0;
+        for (int32_t fy = fy0; fy < fy1; fy++)
+          for (int32_t fx = fx0; fx < fx1; fx++) {
+            const int8_t *px = x + (((int64_t)b * ih + y0 + fy) * iw + x0 + fx) * depth;
+            for (int32_t ch = 0; ch < depth; ch++) sum[ch] += px[ch];
+          }
+        int8_t *py = y + (((int64_t)b * oh + oy) * ow + ox) * depth;
+        for (int32_t ch = 0; ch < depth; ch++) {
+          const int32_t s = sum[ch];
+          const int32_t avg = count > 0 ? rounded_average(s, count) : 0;
+          py[ch] = (int8_t)th_clamp(avg, p->act_min, p->act_max);
+        }
+      }
+}
 
 void th_eval_average_pool(th_interpreter *ip, const th_op *op) {
+  if (TH_T(ip, op->in[0])->type == TH_INT8) {
+    eval_int8(ip, op);
+    return;
+  }
   const th_pool_params *p = &op->p.pool;
   const th_tensor *in = TH_T(ip, op->in[0]), *out = TH_T(ip, op->out);
   const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], depth = in->dims[3];

@@ -106,11 +106,18 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
         int16_t *pp = patch;
         for (int32_t ky = 0; ky < kh; ky++) {
           const int32_t iy = y0 + ky * dh;
+          if (iy < 0 || iy >= ih) {
+            for (int32_t i = 0; i < kw * cin; i++) pp[i] = 0;
+            pp += kw * cin;
+            continue;
+          }
+          const int8_t *row = x + ((int64_t)b * ih + iy) * iw * cin;
           for (int32_t kx = 0; kx < kw; kx++) {
             const int32_t ix = x0 + kx * dw;
-            if (iy >= 0 && iy < ih && ix >= 0 && ix < iw) {
-              const int8_t *src = x + (((int64_t)b * ih + iy) * iw + ix) * cin;
-              for (int32_t i = 0; i < cin; i++) pp[i] = (int16_t)(src[i] - zp);
+            if (ix >= 0 && ix < iw) {
+              const int8_t *src = row + (int64_t)ix * cin;
+              if (cin == 1) pp[0] = (int16_t)(src[0] - zp);
+              else for (int32_t i = 0; i < cin; i++) pp[i] = (int16_t)(src[i] - zp);
             } else {
               for (int32_t i = 0; i < cin; i++) pp[i] = 0;
             }
@@ -120,15 +127,21 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
         int8_t *yo = y + (((int64_t)b * oh + oy) * ow + ox) * cout;
         int32_t oc = 0;
         int32_t acc[4];
+#if defined(TH_HAVE_AVX2_DOT)
+        if (ip->avx2) {
+          th_outputs4_avx2(patch, w, k, cout, bias_term, mult, shift, ozp, lo, hi, yo);
+          oc = cout & ~3;
+        }
+#endif
         for (; oc + 4 <= cout; oc += 4) {
-          th_dot4_s16_s8(patch, w + (int64_t)oc * k, k, k, acc);
+          th_dot4(ip->avx2, patch, w + (int64_t)oc * k, k, k, acc);
           for (int32_t j = 0; j < 4; j++) {
             int32_t v = th_mbqm(th_add_wrap(acc[j], bias_term[oc + j]), mult[oc + j], shift[oc + j]) + ozp;
             yo[oc + j] = (int8_t)th_clamp(v, lo, hi);
           }
         }
         for (; oc < cout; oc++) {
-          int32_t a = th_add_wrap(th_dot_s16_s8(patch, w + (int64_t)oc * k, k), bias_term[oc]);
+          int32_t a = th_add_wrap(th_dot(ip->avx2, patch, w + (int64_t)oc * k, k), bias_term[oc]);
           int32_t v = th_mbqm(a, mult[oc], shift[oc]) + ozp;
           yo[oc] = (int8_t)th_clamp(v, lo, hi);
         }

@@ -107,15 +107,21 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
       int16_t *x16 = (int16_t *)(void *)ip->scratch;
       for (int32_t i = 0; i < depth; i++) x16[i] = (int16_t)(xb[i] - zp);
       int32_t u = 0, acc[4];
+#if defined(TH_HAVE_AVX2_DOT)
+      if (ip->avx2) {
+        th_outputs4_avx2(x16, w, depth, units, p->filter_sum, p->multiplier, p->shift, ozp, lo, hi, yb);
+        u = units & ~3;
+      }
+#endif
       for (; u + 4 <= units; u += 4) {
-        th_dot4_s16_s8(x16, w + (int64_t)u * depth, depth, depth, acc);
+        th_dot4(ip->avx2, x16, w + (int64_t)u * depth, depth, depth, acc);
         for (int32_t j = 0; j < 4; j++) {
           int32_t v = th_mbqm(th_add_wrap(acc[j], p->filter_sum[u + j]), p->multiplier[u + j], p->shift[u + j]) + ozp;
           yb[u + j] = (int8_t)th_clamp(v, lo, hi);
         }
       }
       for (; u < units; u++) {
-        int32_t a = th_add_wrap(th_dot_s16_s8(x16, w + (int64_t)u * depth, depth), p->filter_sum[u]);
+        int32_t a = th_add_wrap(th_dot(ip->avx2, x16, w + (int64_t)u * depth, depth), p->filter_sum[u]);
         yb[u] = (int8_t)th_clamp(th_mbqm(a, p->multiplier[u], p->shift[u]) + ozp, lo, hi);
       }
     } else {

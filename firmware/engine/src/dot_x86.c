@@ -1,0 +1,152 @@
+/* AVX2 versions of the int8 dot products (x86-64 hosts only), chosen at run time when the CPU
+ * has AVX2; the default build flags stay baseline x86-64. Exact integer arithmetic: results are
+ * identical to dot.h. */
+#include "dot_x86.h"
+
+#include <string.h>
+
+#if defined(TH_HAVE_AVX2_DOT)
+#include <immintrin.h>
+
+int th_cpu_has_avx2(void) {
+  /* __cpu_model is filled by a constructor of libgcc/compiler-rt before main */
+  return __builtin_cpu_supports("avx2") ? 1 : 0;
+}
+
+__attribute__((target("avx2"))) static inline int32_t hsum128(__m128i s) {
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+  return _mm_cvtsi128_si32(s);
+}
+
+__attribute__((target("avx2"))) static inline int32_t hsum256(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+  return _mm_cvtsi128_si32(s);
+}
+
+__attribute__((target("avx2"))) void th_dot4_s16_s8_avx2(const int16_t *x, const int8_t *w, int32_t ws, int32_t n,
+                                                         int32_t *out) {
+  const int8_t *w0 = w, *w1 = w + ws, *w2 = w + 2 * ws, *w3 = w + 3 * ws;
+  __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256(), a2 = _mm256_setzero_si256(),
+          a3 = _mm256_setzero_si256();
+  int32_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256i xv = _mm256_loadu_si256((const __m256i *)(const void *)(x + i));
+    a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(xv, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w0 + i)))));
+    a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(xv, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w1 + i)))));
+    a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(xv, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w2 + i)))));
+    a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(xv, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w3 + i)))));
+  }
+  int32_t s0 = hsum256(a0), s1 = hsum256(a1), s2 = hsum256(a2), s3 = hsum256(a3);
+  if (i + 8 <= n) {
+    const __m128i xv = _mm_loadu_si128((const __m128i *)(const void *)(x + i));
+    s0 += hsum128(_mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w0 + i)))));
+    s1 += hsum128(_mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w1 + i)))));
+    s2 += hsum128(_mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w2 + i)))));
+    s3 += hsum128(_mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w3 + i)))));
+    i += 8;
+  }
+  for (; i < n; i++) {
+    const int32_t v = x[i];
+    s0 += v * w0[i];
+    s1 += v * w1[i];
+    s2 += v * w2[i];
+    s3 += v * w3[i];
+  }
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+  out[3] = s3;
+}
+
+__attribute__((target("avx2"))) int32_t th_dot_s16_s8_avx2(const int16_t *x, const int8_t *w, int32_t n) {
+  __m256i a = _mm256_setzero_si256();
+  int32_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256i xv = _mm256_loadu_si256((const __m256i *)(const void *)(x + i));
+    a = _mm256_add_epi32(a, _mm256_madd_epi16(xv, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w + i)))));
+  }
+  int32_t s = hsum256(a);
+  for (; i < n; i++) s += (int32_t)x[i] * (int32_t)w[i];
+  return s;
+}
+/* MultiplyByQuantizedMultiplier on 4 lanes, exactly as the scalar th_mbqm (multiplier >= 0, so
+ * SaturatingRoundingDoublingHighMul's only overflow case cannot occur). */
+__attribute__((target("avx2"))) static inline __m128i mbqm4(__m128i x, __m128i m, __m128i shift) {
+  const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi32(1);
+  const __m128i left = _mm_max_epi32(shift, zero), right = _mm_max_epi32(_mm_sub_epi32(zero, shift), zero);
+  const __m128i a = _mm_sllv_epi32(x, left);
+  const __m128i pos_nudge = _mm_set1_epi64x(1LL << 30), neg_nudge = _mm_set1_epi64x(1 - (1LL << 30));
+  const __m128i trunc_adj = _mm_set1_epi64x((1LL << 31) - 1);
+  /* even lanes (0, 2) and odd lanes (1, 3) as 64-bit products */
+  __m128i t_even = _mm_mul_epi32(a, m);
+  __m128i t_odd = _mm_mul_epi32(_mm_srli_epi64(a, 32), _mm_srli_epi64(m, 32));
+  __m128i neg_even = _mm_cmpgt_epi64(zero, t_even), neg_odd = _mm_cmpgt_epi64(zero, t_odd);
+  t_even = _mm_add_epi64(t_even, _mm_blendv_epi8(pos_nudge, neg_nudge, neg_even));
+  t_odd = _mm_add_epi64(t_odd, _mm_blendv_epi8(pos_nudge, neg_nudge, neg_odd));
+  /* division by 2^31 truncating toward zero; the quotient fits in 32 bits, so a logical shift
+   * of the 64-bit lane gives its low word */
+  t_even = _mm_srli_epi64(_mm_add_epi64(t_even, _mm_and_si128(neg_even, trunc_adj)), 31);
+  t_odd = _mm_srli_epi64(_mm_add_epi64(t_odd, _mm_and_si128(neg_odd, trunc_adj)), 31);
+  const __m128i h = _mm_blend_epi16(t_even, _mm_slli_epi64(t_odd, 32), 0xCC);
+  /* RoundingDivideByPOT(h, right) */
+  const __m128i mask = _mm_sub_epi32(_mm_sllv_epi32(one, right), one);
+  const __m128i rem = _mm_and_si128(h, mask);
+  const __m128i thr = _mm_sub_epi32(_mm_srli_epi32(mask, 1), _mm_cmpgt_epi32(zero, h));
+  return _mm_sub_epi32(_mm_srav_epi32(h, right), _mm_cmpgt_epi32(rem, thr));
+}
+
+__attribute__((target("avx2"))) void th_outputs4_avx2(const int16_t *x, const int8_t *w, int32_t k, int32_t n_out,
+                                                      const int32_t *bias, const int32_t *mult, const int32_t *shift,
+                                                      int32_t out_zp, int32_t lo, int32_t hi, int8_t *y) {
+  const __m128i vzp = _mm_set1_epi32(out_zp), vlo = _mm_set1_epi32(lo), vhi = _mm_set1_epi32(hi);
+  for (int32_t oc = 0; oc + 4 <= n_out; oc += 4) {
+    const int8_t *w0 = w + (int64_t)oc * k, *w1 = w0 + k, *w2 = w1 + k, *w3 = w2 + k;
+    __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256(), a2 = _mm256_setzero_si256(),
+            a3 = _mm256_setzero_si256();
+    int32_t i = 0;
+    for (; i + 16 <= k; i += 16) {
+      const __m256i xv = _mm256_loadu_si256((const __m256i *)(const void *)(x + i));
+      a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(xv, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w0 + i)))));
+      a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(xv, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w1 + i)))));
+      a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(xv, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w2 + i)))));
+      a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(xv, _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w3 + i)))));
+    }
+    __m128i v0 = _mm_add_epi32(_mm256_castsi256_si128(a0), _mm256_extracti128_si256(a0, 1));
+    __m128i v1 = _mm_add_epi32(_mm256_castsi256_si128(a1), _mm256_extracti128_si256(a1, 1));
+    __m128i v2 = _mm_add_epi32(_mm256_castsi256_si128(a2), _mm256_extracti128_si256(a2, 1));
+    __m128i v3 = _mm_add_epi32(_mm256_castsi256_si128(a3), _mm256_extracti128_si256(a3, 1));
+    if (i + 8 <= k) {
+      const __m128i xv = _mm_loadu_si128((const __m128i *)(const void *)(x + i));
+      v0 = _mm_add_epi32(v0, _mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w0 + i)))));
+      v1 = _mm_add_epi32(v1, _mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w1 + i)))));
+      v2 = _mm_add_epi32(v2, _mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w2 + i)))));
+      v3 = _mm_add_epi32(v3, _mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w3 + i)))));
+      i += 8;
+    }
+    __m128i sums = _mm_hadd_epi32(_mm_hadd_epi32(v0, v1), _mm_hadd_epi32(v2, v3));
+    if (i < k) {
+      int32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+      for (; i < k; i++) {
+        const int32_t v = x[i];
+        t0 += v * w0[i];
+        t1 += v * w1[i];
+        t2 += v * w2[i];
+        t3 += v * w3[i];
+      }
+      sums = _mm_add_epi32(sums, _mm_set_epi32(t3, t2, t1, t0));
+    }
+    const __m128i acc = _mm_add_epi32(sums, _mm_loadu_si128((const __m128i *)(const void *)(bias + oc)));
+    __m128i r = _mm_add_epi32(mbqm4(acc, _mm_loadu_si128((const __m128i *)(const void *)(mult + oc)),
+                                    _mm_loadu_si128((const __m128i *)(const void *)(shift + oc))), vzp);
+    r = _mm_min_epi32(_mm_max_epi32(r, vlo), vhi);
+    r = _mm_packs_epi16(_mm_packs_epi32(r, r), r);
+    const int32_t packed = _mm_cvtsi128_si32(r);
+    memcpy(y + oc, &packed, 4);
+  }
+}
+#else
+int th_cpu_has_avx2(void) { return 0; }
+#endif

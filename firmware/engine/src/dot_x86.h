@@ -1,0 +1,19 @@
+/* Run-time selected AVX2 dot products (see dot_x86.c). */
+#ifndef TH_DOT_X86_H
+#define TH_DOT_X86_H
+
+#include <stdint.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(TH_NO_SIMD)
+#define TH_HAVE_AVX2_DOT 1
+void th_dot4_s16_s8_avx2(const int16_t *x, const int8_t *w, int32_t ws, int32_t n, int32_t *out);
+int32_t th_dot_s16_s8_avx2(const int16_t *x, const int8_t *w, int32_t n);
+/* For each block of 4 rows of w (row length k; n_out rounded down to a multiple of 4):
+ * y[o] = clamp(MBQM(x . w[o] + bias[o], mult[o], shift[o]) + out_zp, lo, hi) */
+void th_outputs4_avx2(const int16_t *x, const int8_t *w, int32_t k, int32_t n_out, const int32_t *bias,
+                      const int32_t *mult, const int32_t *shift, int32_t out_zp, int32_t lo, int32_t hi, int8_t *y);
+#endif
+/* 1 if the AVX2 functions may be called on this CPU */
+int th_cpu_has_avx2(void);
+
+#endif
