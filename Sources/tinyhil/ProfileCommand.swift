@@ -2,6 +2,7 @@ import ArgumentParser
 import DeviceLink
 import Foundation
 import Inference
+import TFLite
 
 /// `tinyhil profile MODEL --bench …`: per-operator counters for one inference on a board.
 struct ProfileCommand: AsyncParsableCommand {
@@ -39,7 +40,7 @@ struct ProfileCommand: AsyncParsableCommand {
             let board = await device.boardInfo
             let profile = OperatorProfile(reply: reply, unit: board?.counterUnit ?? .cpuCycles)
             print("\(modelURL.lastPathComponent) on \(board?.boardName ?? endpoint.description) (\(endpoint)), input: \(source)")
-            print(profile.table { "builtin \($0)" })
+            print(profile.table { BuiltinOperator(rawValue: $0).description })
             await device.close()
         } catch {
             await device.close()

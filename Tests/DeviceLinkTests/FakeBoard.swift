@@ -85,8 +85,8 @@ actor FakeBoard {
             return (reply, LoadChunkReply(bytesReceived: UInt32(received.count)).payload)
         case .loadEnd:
             loaded = true
-            let input = TensorDescription(type: 9, dims: [1, Int32(options.inputBytes)], scale: 1, zeroPoint: 0, bytes: options.inputBytes)
-            let output = TensorDescription(type: 9, dims: [1, Int32(options.outputBytes)], scale: 1, zeroPoint: 0, bytes: options.outputBytes)
+            let input = BoardTensorDescription(type: 9, dims: [1, Int32(options.inputBytes)], scale: 1, zeroPoint: 0, bytes: options.inputBytes)
+            let output = BoardTensorDescription(type: 9, dims: [1, Int32(options.outputBytes)], scale: 1, zeroPoint: 0, bytes: options.outputBytes)
             let info = ModelInfo(
                 modelCRC32: CRC32.checksum(received), arenaHeadBytes: 100, arenaUsedBytes: 200, operatorCount: 1,
                 inputs: [input], outputs: [output])

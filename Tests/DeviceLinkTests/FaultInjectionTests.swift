@@ -8,6 +8,7 @@ import XCTest
 /// or a typed error — within its bound.
 final class FaultInjectionTests: XCTestCase {
     func testNoWrongResultAndNoHangUnderInjectedFaults() async throws {
+        try requireFirmwareSources()
         let model = try FixtureModel.named("lenet_int8")
         let commandCount = 2000
         let timeouts = DeviceTimeouts(command: .milliseconds(300), loadBeginRAM: .seconds(2), loadEnd: .seconds(5), perInference: .seconds(1), attempts: 4)
@@ -60,6 +61,14 @@ final class FaultInjectionTests: XCTestCase {
                         let input = Int.random(in: 0..<model.inputs.count, using: &random)
                         let reply = try await device.infer(model.inputs[input])
                         report.record(.infer, correct: reply.output == model.referenceOutputs[input])
+                    } else if roll < 10 {
+                        let picks = (0..<3).map { _ in Int.random(in: 0..<model.inputs.count, using: &random) }
+                        let results = try await device.inferBatch(picks.map { model.inputs[$0] })
+                        let outputs = results.map { result -> [UInt8]? in
+                            if case .fullOutput(_, let output) = result { return output }
+                            return nil
+                        }
+                        report.record(.batch, correct: outputs == picks.map { model.referenceOutputs[$0] })
                     } else if roll < 20 {
                         let hello = try await device.hello()
                         report.record(.hello, correct: hello.boardName == "mps2-an385" && hello.protocolVersion == 1)
@@ -75,9 +84,15 @@ final class FaultInjectionTests: XCTestCase {
                 let elapsed = ContinuousClock.now - start
                 if vanished { try await connectAgain(seed: 0x7E57 &+ UInt64(index)) }
                 report.longest = max(report.longest, elapsed)
-                let timeout = roll < 8
-                    ? timeouts.inference(count: 1) + timeouts.transfer(bytes: 2 * model.inputs[0].count + 64)
-                    : timeouts.command + timeouts.transfer(bytes: 256)
+                let timeout: Duration
+                if roll < 8 {
+                    timeout = timeouts.inference(count: 1) + timeouts.transfer(bytes: 2 * model.inputs[0].count + 64)
+                } else if roll < 10 {
+                    // INFER_BATCH: one frame of 3 inputs; a retry re-sends every outstanding frame (at most 2 here).
+                    timeout = (timeouts.inference(count: 3) + timeouts.transfer(bytes: 3 * (model.inputs[0].count + 18) + 64)) * 2
+                } else {
+                    timeout = timeouts.command + timeouts.transfer(bytes: 256)
+                }
                 if elapsed > Self.bound(timeout, timeouts: timeouts, maxDelay: faults.maxDelay) {
                     report.overran += 1
                 }
@@ -104,7 +119,7 @@ final class FaultInjectionTests: XCTestCase {
         }
         print("""
             fault injection: \(commandCount) commands in \(ContinuousClock.now - started); \
-            ok \(report.succeeded) (INFER \(report.successes[.infer, default: 0]), HELLO \(report.successes[.hello, default: 0]), \
+            ok \(report.succeeded) (INFER \(report.successes[.infer, default: 0]), INFER_BATCH \(report.successes[.batch, default: 0]), HELLO \(report.successes[.hello, default: 0]), \
             MARKER \(report.successes[.marker, default: 0])), wrong results accepted \(report.wrong), \
             typed errors \(report.errors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")), \
             reconnects \(report.reconnects), retries \(retries), stale replies discarded \(stale), corrupt frames dropped \(dropped), \
@@ -127,7 +142,7 @@ final class FaultInjectionTests: XCTestCase {
 }
 
 private struct FaultReport {
-    enum Command: Hashable { case infer, hello, marker }
+    enum Command: Hashable { case infer, batch, hello, marker }
     var successes: [Command: Int] = [:]
     var wrong = 0
     var errors: [String: Int] = [:]

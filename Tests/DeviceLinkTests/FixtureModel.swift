@@ -1,4 +1,6 @@
+import DeviceLink
 import Foundation
+import XCTest
 import Inference
 import TinyHILTestSupport
 
@@ -38,5 +40,14 @@ struct FixtureModel {
         let batch = max(1, array.shape.first ?? 1)
         let each = array.bytes.count / batch
         return (0..<batch).map { Array(array.bytes[($0 * each)..<(($0 + 1) * each)]) }
+    }
+}
+
+/// Skips a test when this checkout has no board firmware yet (firmware/Makefile); anything else that stops the
+/// virtual board (missing QEMU or toolchain) fails the test with VirtualBoardError's message.
+func requireFirmwareSources() throws {
+    let makefile = FirmwareBuild.defaultRepository.appendingPathComponent("firmware/Makefile")
+    if !FileManager.default.fileExists(atPath: makefile.path) {
+        throw XCTSkip("no firmware/Makefile in \(FirmwareBuild.defaultRepository.path): the board firmware has not landed")
     }
 }

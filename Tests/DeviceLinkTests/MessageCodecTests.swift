@@ -63,8 +63,8 @@ final class MessageCodecTests: XCTestCase {
     func testRepliesRoundTrip() throws {
         let info = ModelInfo(
             modelCRC32: 1, arenaHeadBytes: 2, arenaUsedBytes: 3, operatorCount: 4,
-            inputs: [TensorDescription(type: 9, dims: [1, 28, 28, 1], scale: 0.5, zeroPoint: -128, bytes: 784)],
-            outputs: [TensorDescription(type: 9, dims: [1, 10], scale: 0.25, zeroPoint: 3, bytes: 10)])
+            inputs: [BoardTensorDescription(type: 9, dims: [1, 28, 28, 1], scale: 0.5, zeroPoint: -128, bytes: 784)],
+            outputs: [BoardTensorDescription(type: 9, dims: [1, 10], scale: 0.25, zeroPoint: 3, bytes: 10)])
         XCTAssertEqual(try ModelInfo(payload: info.payload), info)
         XCTAssertEqual(info.inputBytes, 784)
         let infer = InferReply(counter: 1 << 40, micros: 99, output: [1, 2, 3])

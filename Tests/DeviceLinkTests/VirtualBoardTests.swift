@@ -11,6 +11,7 @@ final class VirtualBoardTests: XCTestCase {
     /// Bit-exact outputs on every fixture model: INFER on a few inputs, INFER_BATCH (full outputs and top-1) on more.
     /// Expected values: the TFLite Micro reference outputs stored with the fixtures (X.tflm_outputs.npy).
     func testOutputsEqualTFLMReferenceOnEveryFixtureModel() async throws {
+        try requireFirmwareSources()
         let models = try FixtureModel.all()
         XCTAssertFalse(models.isEmpty, "no fixture models found")
         try await VirtualBoard.withBoard { board in
@@ -42,6 +43,7 @@ final class VirtualBoardTests: XCTestCase {
     }
 
     func testHelloProfileMarkerAndWindow() async throws {
+        try requireFirmwareSources()
         let model = try FixtureModel.named("lenet_int8")
         try await VirtualBoard.withBoard { board in
             let device = board.device
@@ -68,6 +70,7 @@ final class VirtualBoardTests: XCTestCase {
     }
 
     func testModelTooLargeForTheBoardIsRefusedBeforeUpload() async throws {
+        try requireFirmwareSources()
         try await VirtualBoard.withBoard { board in
             let device = board.device
             let hello = try await device.hello()
@@ -91,6 +94,7 @@ final class VirtualBoardTests: XCTestCase {
     }
 
     func testLoadErrorsAreTyped() async throws {
+        try requireFirmwareSources()
         let model = try FixtureModel.named("lenet_int8")
         try await VirtualBoard.withBoard { board in
             let device = board.device
@@ -121,6 +125,7 @@ final class VirtualBoardTests: XCTestCase {
 
     /// Payload bytes / wire bytes of bulk transfers, counted on the socket.
     func testBulkTransfersCarryAtLeast90PercentPayload() async throws {
+        try requireFirmwareSources()
         let model = try FixtureModel.named("lenet_int8")
         let counter = CountingBox()
         let board = try await VirtualBoard.start { socket in
@@ -157,6 +162,7 @@ final class VirtualBoardTests: XCTestCase {
 
     /// A test body that throws must still leave no QEMU behind.
     func testNoEmulatorRemainsAfterAThrowingTest() async throws {
+        try requireFirmwareSources()
         struct Planned: Error {}
         let pids = PIDBox()
         do {

@@ -60,6 +60,8 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .virtual:
             let board = try await VirtualBoard.start(timeouts: timeouts)
+            // The device keeps its emulator alive until closed (QEMU also dies with this process).
+            await board.device.addCloseAction { await board.shutdown() }
             return board.device
         default:
             let lock = try BoardLock.acquire(key: lockKey(), endpoint: description)

@@ -30,7 +30,8 @@ public struct InferReply: Equatable, Sendable {
 /// One input's result inside an INFER_BATCH reply.
 public enum BatchItemResult: Equatable, Sendable {
     case fullOutput(counter: UInt64, output: [UInt8])
-    /// `value` is the raw output element widened to i32 (quantised for int8 models).
+    /// `index` is the largest element of output 0 (lowest index on ties); `value` is that element as stored,
+    /// widened to i32 for integer types, or the IEEE-754 bit pattern for FLOAT32 (docs/protocol.md §7).
     case top1(counter: UInt64, index: UInt16, value: Int32)
 
     public var counter: UInt64 {

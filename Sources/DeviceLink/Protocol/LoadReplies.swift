@@ -41,7 +41,7 @@ public struct LoadChunkReply: Equatable, Sendable {
 }
 
 /// Shape, type and quantisation of a model input or output as the board's engine sees it.
-public struct TensorDescription: Equatable, Sendable {
+public struct BoardTensorDescription: Equatable, Sendable {
     /// TFLite TensorType value (FLOAT32 0, INT32 2, UINT8 3, INT8 9).
     public var type: UInt8
     public var dims: [Int32]
@@ -97,8 +97,8 @@ public struct ModelInfo: Equatable, Sendable {
     /// Everything the engine used from the arena.
     public var arenaUsedBytes: UInt32
     public var operatorCount: UInt16
-    public var inputs: [TensorDescription]
-    public var outputs: [TensorDescription]
+    public var inputs: [BoardTensorDescription]
+    public var outputs: [BoardTensorDescription]
 
     /// Bytes of all inputs together (what INFER expects).
     public var inputBytes: Int { inputs.reduce(0) { $0 + Int($1.bytes) } }
@@ -107,7 +107,7 @@ public struct ModelInfo: Equatable, Sendable {
 
     public init(
         modelCRC32: UInt32, arenaHeadBytes: UInt32, arenaUsedBytes: UInt32, operatorCount: UInt16,
-        inputs: [TensorDescription], outputs: [TensorDescription]
+        inputs: [BoardTensorDescription], outputs: [BoardTensorDescription]
     ) {
         self.modelCRC32 = modelCRC32
         self.arenaHeadBytes = arenaHeadBytes
@@ -125,10 +125,10 @@ public struct ModelInfo: Equatable, Sendable {
         operatorCount = try reader.u16("operator_count")
         let inputCount = Int(try reader.u8("input_count"))
         let outputCount = Int(try reader.u8("output_count"))
-        var inputs: [TensorDescription] = []
-        for index in 0..<inputCount { inputs.append(try TensorDescription(reader: &reader, role: "input \(index)")) }
-        var outputs: [TensorDescription] = []
-        for index in 0..<outputCount { outputs.append(try TensorDescription(reader: &reader, role: "output \(index)")) }
+        var inputs: [BoardTensorDescription] = []
+        for index in 0..<inputCount { inputs.append(try BoardTensorDescription(reader: &reader, role: "input \(index)")) }
+        var outputs: [BoardTensorDescription] = []
+        for index in 0..<outputCount { outputs.append(try BoardTensorDescription(reader: &reader, role: "output \(index)")) }
         self.inputs = inputs
         self.outputs = outputs
     }

@@ -30,7 +30,7 @@ public final class VirtualBoard: Sendable {
     }
 
     deinit {
-        process.terminate(grace: .milliseconds(500))
+        process.terminate(grace: .zero)
         Self.removeDirectory(directory)
     }
 
@@ -56,12 +56,17 @@ public final class VirtualBoard: Sendable {
         let outputPath = directory + "/qemu.log"
         let process: ChildProcess
         do {
+            // QEMU (which ignores SIGTERM while -icount keeps its vCPU busy, so it is killed with SIGKILL; it has no
+            // state worth saving) runs under a small sh watchdog that kills it when this process's end of the stdin pipe closes,
+            // so even a crashed or killed test process leaves no emulator behind; sh exits with QEMU's status.
+            let watchdog = "exec 3<&0; \"$@\" </dev/null & q=$!; { read _ <&3; kill -9 $q 2>/dev/null; } & wait $q"
             process = try ChildProcess(
-                executable: qemu,
+                executable: "/bin/sh",
                 arguments: [
+                    "-c", watchdog, "tinyhil-qemu", qemu,
                     "-M", "mps2-an385", "-icount", "shift=0", "-nographic", "-monitor", "none",
                     "-serial", "unix:\(socketPath),server=on,wait=on", "-kernel", elf.path,
-                ], outputPath: outputPath)
+                ], outputPath: outputPath, lifeline: true)
         } catch {
             removeDirectory(directory)
             throw error
@@ -69,7 +74,7 @@ public final class VirtualBoard: Sendable {
         do {
             let transport = try await connect(socketPath: socketPath, process: process, outputPath: outputPath, timeout: startupTimeout)
             let device = Device(transport: wrapTransport?(transport) ?? transport, lock: lock, timeouts: timeouts) {
-                await runBlocking { () throws(Never) in process.terminate() }
+                await runBlocking { () throws(Never) in process.terminate(grace: .zero) }
             }
             let board = VirtualBoard(device: device, socketPath: socketPath, process: process, directory: directory)
             do { try await device.hello() } catch {
@@ -78,7 +83,7 @@ public final class VirtualBoard: Sendable {
             }
             return board
         } catch {
-            process.terminate()
+            process.terminate(grace: .zero)
             removeDirectory(directory)
             lock?.release()
             throw error
@@ -114,7 +119,7 @@ public final class VirtualBoard: Sendable {
     public func shutdown() async {
         await device.close()
         let process = self.process
-        await runBlocking { () throws(Never) in process.terminate() }
+        await runBlocking { () throws(Never) in process.terminate(grace: .zero) }
     }
 
     private static func connect(socketPath: String, process: ChildProcess, outputPath: String, timeout: Duration)
