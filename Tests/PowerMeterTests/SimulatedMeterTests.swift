@@ -37,6 +37,18 @@ final class SimulatedMeterTests: XCTestCase {
         XCTAssertEqual(first.markers.filter { $0 }.count, 1100)
     }
 
+    func testIdleBeforeAWindowFollowsTheBoardsReport() async throws {
+        let meter = SimulatedMeter(configuration: .init(samplePeriod: .microseconds(100)))
+        try await meter.start()
+        try await meter.noteBusyWindow(BusyWindow(.duration(.milliseconds(2)), idleBefore: .milliseconds(5)))
+        try await meter.noteBusyWindow(BusyWindow(.duration(.milliseconds(2)), idleBefore: .zero))
+        let trace = try await meter.stop()
+        // 5 ms idle (50 samples), 2 ms busy (20), no gap, 2 ms busy (20), 1 ms closing idle (10): one merged window.
+        XCTAssertEqual(trace.sampleCount, 100)
+        XCTAssertEqual(trace.markers.firstIndex(of: true), 50)
+        XCTAssertEqual(trace.markers.lastIndex(of: true), 89)
+    }
+
     func testRejectsUnusableWindowsAndMisuse() async throws {
         let meter = SimulatedMeter()
         do {
