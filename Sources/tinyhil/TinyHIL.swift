@@ -13,6 +13,8 @@ struct TinyHIL: AsyncParsableCommand {
             Inspect.self,
             AlignCommand.self,
             ExportCCommand.self,
+            DevicesCommand.self,
+            ProfileCommand.self,
         ]
     )
 }
