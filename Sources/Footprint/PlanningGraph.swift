@@ -56,6 +56,9 @@ public struct PlanningGraph: Sendable, Hashable {
     public var subgraphs: [Subgraph]
     /// `OfflineMemoryAllocation` offsets, one per tensor of all subgraphs in order (-1 = plan online), or nil.
     public var offlineOffsets: [Int32]?
+    /// Operators of subgraph 0 whose kernels request scratch buffers in a way this model does not know
+    /// (custom operators, SVDF, LSTM, ...). The planned head is exact only when this is empty.
+    public var unmodelledOperators: [Int] = []
 
     public init(subgraphs: [Subgraph], offlineOffsets: [Int32]? = nil) {
         self.subgraphs = subgraphs

@@ -65,10 +65,15 @@ public struct BusyWindow: Sendable, Equatable {
     /// models different power draws; real meters ignore it.
     public var relativePower: Double
 
-    public init(_ extent: Extent, inferences: Int = 1, relativePower: Double = 1) {
+    /// Idle time between the end of the previous window (or the start of recording) and this window, when the
+    /// board or host measured it; `nil` lets a simulation use its configured gap. Real meters ignore it.
+    public var idleBefore: Seconds?
+
+    public init(_ extent: Extent, inferences: Int = 1, relativePower: Double = 1, idleBefore: Seconds? = nil) {
         self.extent = extent
         self.inferences = inferences
         self.relativePower = relativePower
+        self.idleBefore = idleBefore
     }
 
     public init(instructions: UInt64, inferences: Int = 1) { self.init(.instructions(instructions), inferences: inferences) }

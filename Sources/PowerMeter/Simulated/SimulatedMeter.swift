@@ -2,8 +2,8 @@
 /// reports, with `PicoPowerModel` currents, optional seeded imperfections, and a marker line that is high
 /// exactly on the busy samples. The same analysis code then runs on it as on a real meter's trace.
 ///
-/// Timeline of one recording: for every noted window, `idleGap` of idle current, then the busy samples
-/// (marker high); after the last window, one more `idleGap`. A window lasts `round(duration ÷ samplePeriod)`
+/// Timeline of one recording: for every noted window, its `idleBefore` (or else `idleGap`) of idle current, then
+/// the busy samples (marker high); after the last window, one more `idleGap`. A window lasts `round(duration ÷ samplePeriod)`
 /// samples, at least one.
 public actor SimulatedMeter: PowerMeter {
     public struct Configuration: Sendable, Equatable {
@@ -54,7 +54,14 @@ public actor SimulatedMeter: PowerMeter {
         guard window.relativePower.isFinite, window.relativePower > 0 else {
             throw .invalidBusyWindow(detail: "relative power \(window.relativePower) must be positive")
         }
-        appendIdle()
+        if let idle = window.idleBefore {
+            guard idle.value.isFinite, idle.value >= 0 else {
+                throw .invalidBusyWindow(detail: "idle time before the window \(idle) must be ≥ 0")
+            }
+            appendIdle(idle)
+        } else {
+            appendIdle(configuration.idleGap)
+        }
         let samples = max(1, Int((duration.value / configuration.samplePeriod.value).rounded()))
         var level = configuration.model.busyCurrent.value * window.relativePower
         if configuration.imperfections.windowNoise > 0 {
@@ -65,13 +72,13 @@ public actor SimulatedMeter: PowerMeter {
 
     public func stop() async throws(PowerMeterError) -> Trace {
         guard trace != nil else { throw .notRecording(meter: "simulated meter") }
-        appendIdle()
+        appendIdle(configuration.idleGap)
         defer { trace = nil }
         return trace!
     }
 
-    private func appendIdle() {
-        let samples = Int((configuration.idleGap.value / configuration.samplePeriod.value).rounded())
+    private func appendIdle(_ duration: Seconds) {
+        let samples = Int((duration.value / configuration.samplePeriod.value).rounded())
         append(samples: samples, level: configuration.model.idleCurrent.value, marker: false)
     }
 

@@ -1,0 +1,38 @@
+/// Why the footprint of a model could not be computed. Each case names the tensor or operator at fault.
+public enum FootprintError: Error, Equatable, CustomStringConvertible {
+    case noSubgraphs
+    case tensorIndexOutOfRange(subgraph: Int, operatorIndex: Int, tensorIndex: Int)
+    case operatorCodeOutOfRange(operatorIndex: Int, opcodeIndex: Int)
+    case unknownDimension(tensorIndex: Int, shape: [Int])
+    case unsupportedTensorType(tensorIndex: Int, typeName: String)
+    case sizeOverflow(tensorIndex: Int)
+    case malformedOperator(operatorIndex: Int, operatorName: String, problem: String)
+    case malformedOfflinePlan(problem: String)
+    case plan(ArenaPlanError)
+
+    public var description: String {
+        switch self {
+        case .noSubgraphs:
+            return "the model has no subgraphs, so there is nothing to run; re-export it from the converter"
+        case let .tensorIndexOutOfRange(subgraph, op, tensor):
+            return "subgraph \(subgraph) operator \(op) references tensor \(tensor), which does not exist; "
+                + "the model is damaged or was edited inconsistently"
+        case let .operatorCodeOutOfRange(op, opcode):
+            return "operator \(op) uses operator code \(opcode), which does not exist; the model is damaged"
+        case let .unknownDimension(tensor, shape):
+            return "tensor \(tensor) has shape \(shape) with an unknown (negative) dimension; TFLite Micro needs "
+                + "fixed shapes: convert with a fixed batch size and input size"
+        case let .unsupportedTensorType(tensor, type):
+            return "tensor \(tensor) has type \(type), which TFLite Micro cannot place in its arena; "
+                + "use int8, int16, int32 or float32 tensors"
+        case let .sizeOverflow(tensor):
+            return "tensor \(tensor) is too large to address (its byte size overflows); the shape is not plausible"
+        case let .malformedOperator(op, name, problem):
+            return "operator \(op) (\(name)): \(problem)"
+        case let .malformedOfflinePlan(problem):
+            return "OfflineMemoryAllocation metadata: \(problem); remove the metadata or regenerate it for this model"
+        case let .plan(error):
+            return error.description
+        }
+    }
+}
