@@ -1,0 +1,117 @@
+import Foundation
+
+/// Where a bench's board is, as written on a command line or in a configuration:
+/// `virtual`, `/dev/ttyACM0`, `serial:E6614103E7452D2F` (USB serial number), `tcp://host:port`, `unix:/path`,
+/// `pty:/dev/pts/5`.
+public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
+    /// The firmware under QEMU (`VirtualBoard`).
+    case virtual
+    /// A serial port by path (libserialport; `/dev/pts/*` paths are opened with termios instead).
+    case serialPath(String)
+    /// A USB serial port chosen by its USB serial number (survives re-enumeration).
+    case serialNumber(String)
+    case tcp(host: String, port: UInt16)
+    case unixSocket(path: String)
+    /// A pseudo-terminal, opened with termios.
+    case pseudoTerminal(path: String)
+
+    /// Why an endpoint string was not understood.
+    public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
+        public var text: String
+        public var description: String {
+            "cannot understand bench '\(text)': use virtual, /dev/ttyACM0, serial:SERIALNUMBER, tcp://host:port, unix:/path or pty:/dev/pts/N"
+        }
+    }
+
+    public static func parse(_ text: String) throws(ParseError) -> DeviceEndpoint {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed == "virtual" || trimmed == "qemu" { return .virtual }
+        if let rest = trimmed.dropPrefix("serial:"), !rest.isEmpty { return .serialNumber(rest) }
+        if let rest = trimmed.dropPrefix("unix:"), !rest.isEmpty { return .unixSocket(path: rest) }
+        if let rest = trimmed.dropPrefix("pty:"), !rest.isEmpty { return .pseudoTerminal(path: rest) }
+        if let rest = trimmed.dropPrefix("tcp://") {
+            guard let colon = rest.lastIndex(of: ":"), let port = UInt16(rest[rest.index(after: colon)...]), port > 0 else {
+                throw ParseError(text: text)
+            }
+            var host = String(rest[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            guard !host.isEmpty else { throw ParseError(text: text) }
+            return .tcp(host: host, port: port)
+        }
+        if trimmed.hasPrefix("/dev/pts/") { return .pseudoTerminal(path: trimmed) }
+        if trimmed.hasPrefix("/") { return .serialPath(trimmed) }
+        throw ParseError(text: text)
+    }
+
+    public var description: String {
+        switch self {
+        case .virtual: "virtual"
+        case let .serialPath(path): path
+        case let .serialNumber(serial): "serial:\(serial)"
+        case let .tcp(host, port): "tcp://\(host):\(port)"
+        case let .unixSocket(path): "unix:\(path)"
+        case let .pseudoTerminal(path): "pty:\(path)"
+        }
+    }
+
+    /// Opens the board exclusively (a `BoardLock` keyed by USB serial number or endpoint), connects and says HELLO.
+    /// For `.virtual` this builds the firmware and starts QEMU; `device.close()` stops it.
+    public func open(timeouts: DeviceTimeouts = .standard) async throws -> Device {
+        switch self {
+        case .virtual:
+            let board = try await VirtualBoard.start(timeouts: timeouts)
+            // The device keeps its emulator alive until closed (QEMU also dies with this process).
+            await board.device.addCloseAction { await board.shutdown() }
+            return board.device
+        default:
+            let lock = try BoardLock.acquire(key: lockKey(), endpoint: description)
+            let transport: any Transport
+            do {
+                transport = try await openTransport()
+            } catch {
+                lock.release()
+                throw DeviceError.openFailed(error)
+            }
+            let device = Device(transport: transport, lock: lock, timeouts: timeouts)
+            do { try await device.hello() } catch {
+                await device.close()
+                throw error
+            }
+            return device
+        }
+    }
+
+    /// Opens the byte stream only (no lock, no HELLO). Not available for `.virtual` (use `VirtualBoard`).
+    public func openTransport() async throws(TransportError) -> any Transport {
+        switch self {
+        case .virtual: throw .openFailed(endpoint: "virtual", reason: "use VirtualBoard.start() for the virtual board")
+        case let .serialPath(path): return try SerialPortTransport(path: path)
+        case let .serialNumber(serial): return try SerialPortTransport(serialNumber: serial)
+        case let .tcp(host, port): return try await SocketTransport.connect(host: host, port: port)
+        case let .unixSocket(path): return try await SocketTransport.connect(unixPath: path)
+        case let .pseudoTerminal(path): return try PseudoTerminalTransport(path: path)
+        }
+    }
+
+    /// The board lock's key: the USB serial number when the port has one, else the endpoint itself.
+    public func lockKey() -> String {
+        switch self {
+        case let .serialNumber(serial): return "usb-\(serial)"
+        case let .serialPath(path):
+            let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map {
+                $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent($0).path
+            } ?? path
+            if let serial = (try? SerialPortInfo.all())?.first(where: { $0.path == resolved || $0.path == path })?.usbSerialNumber {
+                return "usb-\(serial)"
+            }
+            return "path-\(resolved)"
+        default: return description
+        }
+    }
+}
+
+extension String {
+    fileprivate func dropPrefix(_ prefix: String) -> String? {
+        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
+    }
+}

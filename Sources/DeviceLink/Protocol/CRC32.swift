@@ -1,0 +1,30 @@
+/// CRC-32/IEEE (reflected, polynomial 0xEDB88320, init 0xFFFFFFFF, final xor 0xFFFFFFFF) as used by every frame
+/// and by LOAD's whole-model checksum (docs/protocol.md §1). Check value of "123456789": 0xCBF43926.
+public struct CRC32: Sendable {
+    private static let table: [UInt32] = (0..<256).map { index in
+        var value = UInt32(index)
+        for _ in 0..<8 { value = (value & 1) != 0 ? (value >> 1) ^ 0xEDB8_8320 : value >> 1 }
+        return value
+    }
+
+    private var state: UInt32 = 0xFFFF_FFFF
+
+    public init() {}
+
+    /// Feeds more bytes into a running checksum (for streaming a model in chunks).
+    public mutating func update(_ bytes: some Sequence<UInt8>) {
+        var crc = state
+        for byte in bytes { crc = Self.table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        state = crc
+    }
+
+    /// The checksum of everything fed so far.
+    public var value: UInt32 { state ^ 0xFFFF_FFFF }
+
+    /// The checksum of `bytes` in one call.
+    public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
+        var crc = CRC32()
+        crc.update(bytes)
+        return crc.value
+    }
+}

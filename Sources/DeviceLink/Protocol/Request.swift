@@ -1,0 +1,121 @@
+/// Where LOAD_BEGIN asks the board to keep the model.
+public enum ModelStorage: UInt8, Sendable {
+    case ram = 0
+    case flash = 1
+}
+
+/// What RESET does.
+public enum ResetKind: UInt8, Sendable {
+    /// Forget the model and statistics.
+    case forgetModel = 0
+    /// Reboot the board (the reply comes first).
+    case reboot = 1
+}
+
+/// What INFER_BATCH returns per input.
+public enum BatchResultMode: UInt8, Sendable {
+    /// Every output tensor byte.
+    case fullOutput = 0
+    /// Index and value of the largest output element.
+    case top1 = 1
+}
+
+/// A host → board command with its payload (docs/protocol.md §2).
+public enum Request: Equatable, Sendable {
+    case hello(hostProtocolVersion: UInt8)
+    case loadBegin(modelBytes: UInt32, modelCRC32: UInt32, storage: ModelStorage)
+    case loadChunk(offset: UInt32, bytes: [UInt8])
+    case loadEnd
+    case infer(input: [UInt8])
+    /// All inputs have the model's input size.
+    case inferBatch(mode: BatchResultMode, inputs: [[UInt8]])
+    case profile(input: [UInt8])
+    case marker(level: UInt8)
+    case reset(ResetKind)
+    case runWindow(inferences: UInt32, input: [UInt8])
+
+    public var type: MessageType {
+        switch self {
+        case .hello: .hello
+        case .loadBegin: .loadBegin
+        case .loadChunk: .loadChunk
+        case .loadEnd: .loadEnd
+        case .infer: .infer
+        case .inferBatch: .inferBatch
+        case .profile: .profile
+        case .marker: .marker
+        case .reset: .reset
+        case .runWindow: .runWindow
+        }
+    }
+
+    public var payload: [UInt8] {
+        var writer = ByteWriter()
+        switch self {
+        case let .hello(version): writer.u8(version)
+        case let .loadBegin(modelBytes, crc, storage):
+            writer.u32(modelBytes)
+            writer.u32(crc)
+            writer.u8(storage.rawValue)
+        case let .loadChunk(offset, bytes):
+            writer.u32(offset)
+            writer.raw(bytes)
+        case .loadEnd: break
+        case let .infer(input), let .profile(input): writer.raw(input)
+        case let .inferBatch(mode, inputs):
+            writer.u8(mode.rawValue)
+            writer.u16(UInt16(truncatingIfNeeded: inputs.count))
+            for input in inputs { writer.raw(input) }
+        case let .marker(level): writer.u8(level)
+        case let .reset(kind): writer.u8(kind.rawValue)
+        case let .runWindow(inferences, input):
+            writer.u32(inferences)
+            writer.raw(input)
+        }
+        return writer.bytes
+    }
+
+    /// Payload bytes of an INFER_BATCH request with `count` inputs of `inputBytes` each.
+    public static func inferBatchPayloadBytes(count: Int, inputBytes: Int) -> Int { 3 + count * inputBytes }
+
+    /// Parses a request (what a board does; used by the in-process test board).
+    /// `inputBytes` is needed to split an INFER_BATCH payload.
+    public init(type rawType: UInt8, payload: [UInt8], inputBytes: Int? = nil) throws(ProtocolError) {
+        guard let type = MessageType(rawValue: rawType), type != .error else { throw .unknownMessageType(rawType) }
+        var reader = ByteReader(payload, message: type.description)
+        switch type {
+        case .hello: self = .hello(hostProtocolVersion: try reader.u8("host_protocol_version"))
+        case .loadBegin:
+            let size = try reader.u32("model_bytes")
+            let crc = try reader.u32("model_crc32")
+            let raw = try reader.u8("storage")
+            guard let storage = ModelStorage(rawValue: raw) else {
+                throw .invalidValue(message: "LOAD_BEGIN", field: "storage", value: Int64(raw))
+            }
+            self = .loadBegin(modelBytes: size, modelCRC32: crc, storage: storage)
+        case .loadChunk: self = .loadChunk(offset: try reader.u32("offset"), bytes: reader.rest())
+        case .loadEnd: self = .loadEnd
+        case .infer: self = .infer(input: reader.rest())
+        case .profile: self = .profile(input: reader.rest())
+        case .inferBatch:
+            let raw = try reader.u8("result_mode")
+            guard let mode = BatchResultMode(rawValue: raw) else {
+                throw .invalidValue(message: "INFER_BATCH", field: "result_mode", value: Int64(raw))
+            }
+            let count = Int(try reader.u16("count"))
+            let each = inputBytes ?? (count == 0 ? 0 : reader.remaining / count)
+            var inputs: [[UInt8]] = []
+            for index in 0..<count { inputs.append(try reader.raw("input \(index)", count: each)) }
+            self = .inferBatch(mode: mode, inputs: inputs)
+        case .marker: self = .marker(level: try reader.u8("level"))
+        case .reset:
+            let raw = try reader.u8("what")
+            guard let kind = ResetKind(rawValue: raw) else {
+                throw .invalidValue(message: "RESET", field: "what", value: Int64(raw))
+            }
+            self = .reset(kind)
+        case .runWindow: self = .runWindow(inferences: try reader.u32("inferences"), input: reader.rest())
+        case .error: throw .unknownMessageType(rawType)
+        }
+    }
+}

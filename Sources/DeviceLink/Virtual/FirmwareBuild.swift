@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Builds the board firmware with `make -C <repository>/firmware board=<board>`; make decides what is stale
+/// (the Makefile lists every source the ELF depends on). Concurrent builds from several test processes are
+/// serialised with a lock file.
+public enum FirmwareBuild {
+    /// `$TINYHIL_REPOSITORY` when set, else the repository this source file belongs to
+    /// (…/Sources/DeviceLink/Virtual/FirmwareBuild.swift → …).
+    public static let defaultRepository: URL = {
+        if let path = ProcessInfo.processInfo.environment["TINYHIL_REPOSITORY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }()
+
+    /// The ELF that `make` produces for `board`.
+    public static func elf(repository: URL = defaultRepository, board: String = "mps2-an385") -> URL {
+        repository.appendingPathComponent("firmware/build/\(board)/firmware.elf")
+    }
+
+    /// Runs make (a no-op when nothing changed) and returns the ELF's path.
+    public static func ensureBuilt(repository: URL = defaultRepository, board: String = "mps2-an385") async throws(VirtualBoardError)
+        -> URL
+    {
+        let firmware = repository.appendingPathComponent("firmware")
+        guard FileManager.default.fileExists(atPath: firmware.appendingPathComponent("Makefile").path) else {
+            throw .repositoryNotFound(path: repository.path)
+        }
+        guard let make = ChildProcess.find("make") else { throw .toolMissing(name: "make") }
+        guard ChildProcess.find("arm-none-eabi-gcc") != nil else { throw .toolMissing(name: "arm-none-eabi-gcc (ARM toolchain)") }
+        let elf = elf(repository: repository, board: board)
+        try await runBlocking { () throws(VirtualBoardError) in
+            let lockDirectory = BoardLock.directory
+            mkdir(lockDirectory, 0o700)
+            let lockFD = open("\(lockDirectory)/firmware-build.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            if lockFD >= 0 { flock(lockFD, LOCK_EX) }
+            defer { if lockFD >= 0 { POSIX.close(lockFD) } }
+            let log = NSTemporaryDirectory() + "tinyhil-make-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
+            defer { unlink(log) }
+            let arguments = ["-C", firmware.path, "board=\(board)"]
+            let process = try ChildProcess(executable: make, arguments: arguments, outputPath: log)
+            let status = process.waitUntilExit()
+            guard status == 0 else {
+                let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                let tail = output.split(separator: "\n", omittingEmptySubsequences: false).suffix(30).joined(separator: "\n")
+                throw .firmwareBuildFailed(command: "make " + arguments.joined(separator: " "), output: tail)
+            }
+        }
+        guard FileManager.default.fileExists(atPath: elf.path) else {
+            throw .firmwareBuildFailed(command: "make -C \(firmware.path) board=\(board)", output: "no \(elf.path) after a successful make")
+        }
+        return elf
+    }
+}

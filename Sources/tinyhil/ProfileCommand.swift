@@ -1,0 +1,69 @@
+import ArgumentParser
+import DeviceLink
+import Foundation
+import Inference
+import TFLite
+
+/// `tinyhil profile MODEL --bench …`: per-operator counters for one inference on a board.
+struct ProfileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Run one inference on a board and print instructions/cycles per operator with its share of the total.",
+        discussion: """
+            The virtual board (QEMU -icount) counts instructions, not Cortex-M0+ cycles; real boards report cycles. \
+            The table states the unit.
+            """
+    )
+
+    @Argument(help: "The .tflite model.")
+    var model: String
+
+    @Option(name: .long, help: "virtual, /dev/ttyACM0, serial:SERIALNUMBER, tcp://host:port or unix:/path.")
+    var bench: String = "virtual"
+
+    @Option(name: .long, help: "Inputs (.npy, first dimension = batch). Default: MODEL's sibling X.inputs.npy if present, else zeros.")
+    var inputs: String?
+
+    @Option(name: .long, help: "Which input of the .npy batch to profile.")
+    var index: Int = 0
+
+    func run() async throws {
+        let endpoint: DeviceEndpoint
+        do { endpoint = try DeviceEndpoint.parse(bench) } catch { throw ValidationError(error.description) }
+        let modelURL = URL(fileURLWithPath: model)
+        let modelBytes = [UInt8](try Data(contentsOf: modelURL))
+        let device = try await endpoint.open()
+        do {
+            let info = try await device.load(modelBytes)
+            let (input, source) = try loadInput(modelURL: modelURL, inputBytes: info.inputBytes)
+            let reply = try await device.profile(input)
+            let board = await device.boardInfo
+            let profile = OperatorProfile(reply: reply, unit: board?.counterUnit ?? .cpuCycles)
+            print("\(modelURL.lastPathComponent) on \(board?.boardName ?? endpoint.description) (\(endpoint)), input: \(source)")
+            print(profile.table { BuiltinOperator(rawValue: $0).description })
+            await device.close()
+        } catch {
+            await device.close()
+            throw error
+        }
+    }
+
+    private func loadInput(modelURL: URL, inputBytes: Int) throws -> ([UInt8], String) {
+        var path = inputs
+        if path == nil {
+            let sibling = modelURL.deletingPathExtension().path + ".inputs.npy"
+            if FileManager.default.fileExists(atPath: sibling) { path = sibling }
+        }
+        guard let path else { return ([UInt8](repeating: 0, count: inputBytes), "zeros (no --inputs)") }
+        let array = try NumPyArray(contentsOf: URL(fileURLWithPath: path))
+        let batch = array.shape.first ?? 1
+        guard index >= 0 && index < batch, batch > 0, array.bytes.count % batch == 0 else {
+            throw ValidationError("--index \(index) is outside the \(batch) inputs in \(path)")
+        }
+        let each = array.bytes.count / batch
+        guard each == inputBytes else {
+            throw ValidationError("inputs in \(path) have \(each) bytes each but the model expects \(inputBytes)")
+        }
+        return (Array(array.bytes[(index * each)..<((index + 1) * each)]), "\(path)[\(index)]")
+    }
+}
