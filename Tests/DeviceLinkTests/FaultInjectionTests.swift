@@ -10,7 +10,8 @@ final class FaultInjectionTests: XCTestCase {
     func testNoWrongResultAndNoHangUnderInjectedFaults() async throws {
         try requireFirmwareSources()
         let model = try FixtureModel.named("lenet_int8")
-        let commandCount = 2000
+        // TINYHIL_FAULT_COMMANDS=20000 for a longer soak; 2000 take about 3 minutes on an idle 2-core machine.
+        let commandCount = ProcessInfo.processInfo.environment["TINYHIL_FAULT_COMMANDS"].flatMap(Int.init) ?? 2000
         let timeouts = DeviceTimeouts(command: .milliseconds(300), loadBeginRAM: .seconds(2), loadEnd: .seconds(5), perInference: .seconds(1), attempts: 4)
         let faults = FaultInjectingTransport.Profile(
             byteDropRate: 0.0001, byteCorruptRate: 0.0001, byteDuplicateRate: 0.0001, writeDuplicateRate: 0.03,
