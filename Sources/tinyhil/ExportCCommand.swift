@@ -31,6 +31,11 @@ struct ExportCCommand: ParsableCommand {
         } catch let error as ModelError {
             FileHandle.standardError.write(Data("error: \(model): \(error)\n".utf8))
             throw ExitCode.failure
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("error: \(model): \(error.localizedDescription)\n".utf8))
+            throw ExitCode.failure
         }
     }
 }

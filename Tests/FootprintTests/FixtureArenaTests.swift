@@ -16,7 +16,7 @@ import TinyHILTestSupport
     /// (model URL, recorded arena) for every fixture that has both files.
     static func fixtures() -> [(URL, Recorded)] {
         var found: [(URL, Recorded)] = []
-        for folder in ["models", "ops"] {
+        for folder in ["models", "ops", "unseen"] {
             let directory = Fixtures.root.appendingPathComponent(folder, isDirectory: true)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
             for name in names.sorted() where name.hasSuffix(".tflm_arena.json") {
@@ -36,6 +36,8 @@ import TinyHILTestSupport
         let names = Self.fixtures().map { $0.0.lastPathComponent }
         #expect(names.contains("lenet_int8.tflite"))
         #expect(names.contains("lenet_float32.tflite"))
+        #expect(names.contains("kws_dscnn_int8_align4.tflite"))  // fixtures/unseen: 4-byte aligned buffers
+        #expect(names.count >= 40)
     }
 
     @Test func plannedHeadEqualsTFLMHeadOnEveryFixture() throws {

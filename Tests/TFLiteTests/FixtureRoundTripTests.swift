@@ -6,10 +6,10 @@ import XCTest
 
 /// Every committed fixture model: read → write → read gives the same model, with aligned buffers.
 final class FixtureRoundTripTests: XCTestCase {
-    /// All `.tflite` files under fixtures/models and fixtures/ops.
+    /// All `.tflite` files under fixtures/models, fixtures/ops and fixtures/unseen.
     static func fixtureFiles() -> [URL] {
         var files: [URL] = []
-        for folder in ["models", "ops"] {
+        for folder in ["models", "ops", "unseen"] {
             let directory = Fixtures.root.appendingPathComponent(folder)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
             files += names.filter { $0.hasSuffix(".tflite") }.sorted().map { directory.appendingPathComponent($0) }
@@ -62,19 +62,39 @@ final class FixtureRoundTripTests: XCTestCase {
         }
     }
 
+    /// The fixture script's deliberately 4-byte aligned file (buffers at 4 mod 8) comes out 16-byte aligned.
+    func testFourByteAlignedFixtureIsRealigned() throws {
+        let file = Fixtures.root.appendingPathComponent("unseen/kws_dscnn_int8_align4.tflite")
+        let bytes = [UInt8](try Data(contentsOf: file))
+        let before = try BufferAlignmentReport(bytes: bytes, alignmentBytes: 8)
+        XCTAssertGreaterThan(before.buffersWithData, 0)
+        XCTAssertEqual(before.misalignedBuffers.count, before.buffersWithData, "every buffer should start at 4 mod 8")
+        let model = try Model(bytes: bytes)
+        let written = try model.serialized()
+        XCTAssertEqual(try BufferAlignmentReport(bytes: written).misalignedBuffers, [])
+        // Same model content as the converter's own file it was re-serialised from.
+        let reference = try Model(contentsOf: Fixtures.root.appendingPathComponent("unseen/kws_dscnn_int8.tflite"))
+        XCTAssertEqual(model.subgraphs[0].tensors.map(\.shape), reference.subgraphs[0].tensors.map(\.shape))
+        XCTAssertEqual(model.buffers.map(\.data).filter { !$0.isEmpty }.count, reference.buffers.map(\.data).filter { !$0.isEmpty }.count)
+    }
+
     /// Structure read by our reader equals what the fixture script recorded with TensorFlow (manifest.json).
     func testFixtureStructureMatchesManifest() throws {
         let manifestURL = Fixtures.root.appendingPathComponent("manifest.json")
         let manifest = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any])
         var checked = 0
         for (key, value) in manifest.sorted(by: { $0.key < $1.key }) {
-            guard key.hasPrefix("models/") || key.hasPrefix("ops/"), let entry = value as? [String: Any] else { continue }
+            guard key.hasPrefix("models/") || key.hasPrefix("ops/") || key.hasPrefix("unseen/"), let entry = value as? [String: Any] else { continue }
             let file = Fixtures.root.appendingPathComponent(key + ".tflite")
             guard FileManager.default.fileExists(atPath: file.path) else { continue }
             let bytes = [UInt8](try Data(contentsOf: file))
             let model = try Model(bytes: bytes)
             let main = model.subgraphs[0]
             if let bytesCount = entry["bytes"] as? Int { XCTAssertEqual(bytes.count, bytesCount, key) }
+            if let residues = entry["buffer_data_offsets_mod16"] as? [Int] {
+                let found = Set(try BufferAlignmentReport(bytes: bytes).dataOffsets.compactMap { $0.map { $0 % 16 } })
+                XCTAssertEqual(found, Set(residues), "\(key): buffer data offsets mod 16")
+            }
             if let ops = entry["ops"] as? [String] {
                 XCTAssertEqual(main.operators.map { model.builtinOperator(of: $0)?.name ?? "?" }, ops, key)
             }

@@ -12,23 +12,27 @@ final class RuntimeOracleTests: XCTestCase {
         import sys, numpy as np
         from tflite_micro.python.tflite_micro import runtime
         from ai_edge_litert.interpreter import Interpreter
-        original, rewritten, inputs_path, limit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-        inputs = np.load(inputs_path)[:limit]
+        original, rewritten, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+        inputs = [np.load(path)[:limit] for path in sys.argv[4:]]
+        count = len(inputs[0])
         def run_tflm(path):
             interpreter = runtime.Interpreter.from_file(path)
             outputs = []
-            for i in range(len(inputs)):
-                interpreter.set_input(inputs[i:i + 1], 0)
+            for i in range(count):
+                for k, values in enumerate(inputs):
+                    interpreter.set_input(values[i:i + 1], k)
                 interpreter.invoke()
                 outputs.append(np.array(interpreter.get_output(0)))
             return np.concatenate(outputs)
         def run_litert(path):
             interpreter = Interpreter(model_path=path)
             interpreter.allocate_tensors()
-            source, target = interpreter.get_input_details()[0]['index'], interpreter.get_output_details()[0]['index']
+            sources = [detail['index'] for detail in interpreter.get_input_details()]
+            target = interpreter.get_output_details()[0]['index']
             outputs = []
-            for i in range(len(inputs)):
-                interpreter.set_tensor(source, inputs[i:i + 1])
+            for i in range(count):
+                for source, values in zip(sources, inputs):
+                    interpreter.set_tensor(source, values[i:i + 1])
                 interpreter.invoke()
                 outputs.append(interpreter.get_tensor(target).copy())
             return np.concatenate(outputs)
@@ -37,7 +41,7 @@ final class RuntimeOracleTests: XCTestCase {
             if a.shape != b.shape or a.dtype != b.dtype or not np.array_equal(a, b):
                 print(f"MISMATCH {name}: {int(np.sum(a != b)) if a.shape == b.shape else 'shape'} of {a.size}")
                 sys.exit(1)
-            print(f"{name} identical on {len(inputs)} inputs, {a.size} output values")
+            print(f"{name} identical on {count} inputs, {a.size} output values")
         """
 
     static func python() -> String? {
@@ -57,26 +61,32 @@ final class RuntimeOracleTests: XCTestCase {
         guard let python = Self.python() else {
             throw XCTSkip("Python with tflite_micro and ai_edge_litert not found (set TINYHIL_PYTHON); the TFLM/LiteRT oracle check needs it")
         }
-        let models = Fixtures.root.appendingPathComponent("models")
-        let names = try FileManager.default.contentsOfDirectory(atPath: models.path).filter { $0.hasSuffix(".tflite") }.sorted()
-        XCTAssertFalse(names.isEmpty, "no fixture models under \(models.path)")
+        let files = FixtureRoundTripTests.fixtureFiles()
+        XCTAssertFalse(files.isEmpty, "no fixture models under \(Fixtures.root.path)")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tinyhil-oracle-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let scriptURL = directory.appendingPathComponent("oracle.py")
         try Self.script.write(to: scriptURL, atomically: true, encoding: .utf8)
-        for name in names {
-            let original = models.appendingPathComponent(name)
-            let inputs = models.appendingPathComponent(name.replacingOccurrences(of: ".tflite", with: ".inputs.npy"))
-            guard FileManager.default.fileExists(atPath: inputs.path) else {
-                XCTFail("\(name): no inputs file \(inputs.lastPathComponent)")
+        var checked = 0
+        for original in files {
+            let name = original.lastPathComponent
+            let stem = original.deletingPathExtension().path
+            var inputs = [URL(fileURLWithPath: stem + ".inputs.npy")]
+            for index in 1..<8 {
+                let extra = URL(fileURLWithPath: stem + ".inputs_\(index).npy")
+                guard FileManager.default.fileExists(atPath: extra.path) else { break }
+                inputs.append(extra)
+            }
+            guard FileManager.default.fileExists(atPath: inputs[0].path) else {
+                XCTFail("\(name): no inputs file \(inputs[0].lastPathComponent)")
                 continue
             }
             let rewritten = directory.appendingPathComponent(name)
             try Model(contentsOf: original).write(to: rewritten)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [scriptURL.path, original.path, rewritten.path, inputs.path, "100"]
+            process.arguments = [scriptURL.path, original.path, rewritten.path, "40"] + inputs.map(\.path)
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = pipe
@@ -84,7 +94,9 @@ final class RuntimeOracleTests: XCTestCase {
             let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             XCTAssertEqual(process.terminationStatus, 0, "\(name): \(output)")
+            checked += 1
             print("oracle \(name): \(output.split(separator: "\n").filter { !$0.contains("WARNING") }.joined(separator: "; "))")
         }
+        print("oracle: \(checked) of \(files.count) fixtures give identical outputs after rewriting")
     }
 }

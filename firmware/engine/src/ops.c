@@ -89,11 +89,11 @@ uint32_t th_op_kernel_scratch(int32_t code, const th_tensor *in, const th_tensor
   if (filter == NULL) return 0;
   if (code == TH_OP_CONV_2D && filter->rank == 4) {
     uint64_t k = (uint64_t)filter->dims[1] * (uint64_t)filter->dims[2] * (uint64_t)filter->dims[3];
-    return 2u * (k > TH_MAX_ACCUMULATION ? TH_MAX_ACCUMULATION : (uint32_t)k);   /* int16 patch */
+    return 2u * (k > TH_MAX_ACCUMULATION ? TH_MAX_ACCUMULATION : (uint32_t)k) + 16u; /* int16 patch + 8 zeros */
   }
   if (code == TH_OP_FULLY_CONNECTED && filter->rank == 2) {
     uint32_t d = filter->dims[1] > TH_MAX_ACCUMULATION ? TH_MAX_ACCUMULATION : (uint32_t)filter->dims[1];
-    return 2u * d;                                                            /* int16 input row */
+    return 2u * d + 16u;                                              /* int16 input row + 8 zeros */
   }
   if (code == TH_OP_DEPTHWISE_CONV_2D && out->rank == 4) {
     (void)in;
