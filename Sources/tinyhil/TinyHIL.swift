@@ -20,6 +20,9 @@ struct TinyHIL: AsyncParsableCommand {
             AlignCommand.self,
             ExportCCommand.self,
             Inspect.self,
+            Infer.self,
+            Eval.self,
+            BenchHost.self,
         ]
     )
 }
