@@ -10,11 +10,19 @@ struct TinyHIL: AsyncParsableCommand {
         subcommands: [
             // Each subcommand lives in its own file in this folder; keep this list one per line.
             Version.self,
-            Inspect.self,
-            AlignCommand.self,
-            ExportCCommand.self,
+            StoreWriter.self,
+            History.self,
+            Report.self,
+            Measure.self,
+            Budgets.self,
             DevicesCommand.self,
             ProfileCommand.self,
+            AlignCommand.self,
+            ExportCCommand.self,
+            Inspect.self,
+            Infer.self,
+            Eval.self,
+            BenchHost.self,
         ]
     )
 }

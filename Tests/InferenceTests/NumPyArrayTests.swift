@@ -170,3 +170,14 @@ final class NumPyArrayTests: XCTestCase {
         }
     }
 }
+
+extension NumPyArrayTests {
+    func testRowsSliceTheFirstDimension() throws {
+        let array = try NumPyArray(values: (0..<12).map { Int32($0) }, shape: [4, 3])
+        XCTAssertEqual(try array.rows(1..<3).values(as: Int32.self), [3, 4, 5, 6, 7, 8])
+        XCTAssertEqual(try array.rows(1..<3).shape, [2, 3])
+        XCTAssertEqual(try array.rows(3..<10).shape, [1, 3])
+        XCTAssertEqual(try array.rows(5..<9).shape, [0, 3])
+        XCTAssertThrowsError(try NumPyArray(values: [Int8(1)], shape: []).rows(0..<1))
+    }
+}

@@ -20,6 +20,23 @@ final class SimulatedMeterTests: XCTestCase {
         XCTAssertEqual(idle.milliamperes, 20, accuracy: 0.2)
     }
 
+    func testReportEstimatesOverWindowsAfterWarmUp() async throws {
+        // 1 warm-up window of 4 ms, then 6 windows of 2 ms, 2 inferences each, no noise:
+        // energy per inference = 0.115 W · 2 ms ÷ 2 = 115 µJ, latency 1 ms; the interval collapses onto it.
+        let meter = SimulatedMeter(configuration: .init(samplePeriod: .microseconds(100)))
+        try await meter.start()
+        try await meter.noteBusyWindow(BusyWindow(duration: .milliseconds(4), inferences: 2))
+        for _ in 0..<6 { try await meter.noteBusyWindow(BusyWindow(duration: .milliseconds(2), inferences: 2)) }
+        let report = try EnergyAnalysis(.init(expectedWindowCount: 7, inferencesPerWindow: 2, warmUpWindows: 1))
+            .analyse(try await meter.stop())
+        let energy = try report.energyPerInferenceEstimate()
+        XCTAssertEqual(energy.values.count, 6)
+        XCTAssertEqual(energy.median.microjoules, 115, accuracy: 1e-9)
+        XCTAssertEqual(energy.lower.microjoules, 115, accuracy: 1e-9)
+        XCTAssertEqual(energy.upper.microjoules, 115, accuracy: 1e-9)
+        XCTAssertEqual(try report.latencyPerInferenceEstimate().median.milliseconds, 1, accuracy: 1e-9)
+    }
+
     func testSameSeedSameTraceOtherSeedOtherTrace() async throws {
         func record(seed: UInt64) async throws -> Trace {
             let noisy = SimulatedImperfections(sampleNoise: 0.05, windowNoise: 0.05, driftPerSecond: 0.01, spikeProbability: 0.001)

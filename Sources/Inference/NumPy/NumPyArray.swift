@@ -70,3 +70,17 @@ extension NumPyArray {
         try Data(npyBytes()).write(to: url, options: .atomic)
     }
 }
+
+// MARK: - Slicing
+
+extension NumPyArray {
+    /// The rows `range` of the first dimension (e.g. some samples of a batch), clamped to the rows that exist.
+    /// - Throws: `NumPyError.invalidShape` for a scalar.
+    public func rows(_ range: Range<Int>) throws(NumPyError) -> NumPyArray {
+        guard let first = shape.first else { throw .invalidShape(shape: shape) }
+        let lower = min(max(range.lowerBound, 0), first), upper = min(max(range.upperBound, lower), first)
+        let rowBytes = first == 0 ? 0 : bytes.count / first
+        return try NumPyArray(elementType: elementType, shape: [upper - lower] + shape.dropFirst(),
+                              bytes: Array(bytes[(lower * rowBytes)..<(upper * rowBytes)]))
+    }
+}

@@ -62,9 +62,12 @@ typedef struct th_plan_info {
 typedef struct th_interpreter th_interpreter;   /* lives inside the caller's arena */
 typedef void (*th_op_hook)(void *ctx, uint32_t op_index, int32_t builtin_code, int is_end);
 
-/* Plans a model without an arena. Uses a bounded stack buffer (TH_PLAN_STACK_BYTES, default
- * 4096) for the planner; a model too large for it gives TH_ERR_LIMIT_EXCEEDED: then use
- * th_plan_with_scratch. */
+/* Plans a model without an arena. Uses a stack buffer of TH_PLAN_STACK_BYTES (compile-time,
+ * default 16384: about 300 tensors) for the planner; a model too large for it gives
+ * TH_ERR_LIMIT_EXCEEDED with bytes_needed: then use th_plan_with_scratch. On a board with a small
+ * stack, build with a smaller TH_PLAN_STACK_BYTES or call th_plan_with_scratch /
+ * th_interpreter_init directly (init plans inside the arena and reports the exact bytes needed
+ * when the arena is too small). */
 th_status th_plan(const uint8_t *model, uint32_t model_bytes, th_plan_info *out, th_error *err);
 th_status th_interpreter_init(th_interpreter **out, const uint8_t *model, uint32_t model_bytes,
                               uint8_t *arena, uint32_t arena_bytes, th_error *err);

@@ -98,7 +98,7 @@ __attribute__((target("avx2"))) static inline __m128i mbqm4(__m128i x, __m128i m
   return _mm_sub_epi32(_mm_srav_epi32(h, right), _mm_cmpgt_epi32(rem, thr));
 }
 
-__attribute__((target("avx2"))) void th_outputs4_avx2(const int16_t *x, const int8_t *w, int32_t k, int32_t n_out,
+__attribute__((target("avx2"))) void th_outputs4_avx2(const int16_t *x, const int8_t *w, const int8_t *w_end, int32_t k, int32_t n_out,
                                                       const int32_t *bias, const int32_t *mult, const int32_t *shift,
                                                       int32_t out_zp, int32_t lo, int32_t hi, int8_t *y) {
   const __m128i vzp = _mm_set1_epi32(out_zp), vlo = _mm_set1_epi32(lo), vhi = _mm_set1_epi32(hi);
@@ -125,6 +125,14 @@ __attribute__((target("avx2"))) void th_outputs4_avx2(const int16_t *x, const in
       v2 = _mm_add_epi32(v2, _mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w2 + i)))));
       v3 = _mm_add_epi32(v3, _mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w3 + i)))));
       i += 8;
+    }
+    if (i < k && w3 + i + 8 <= w_end) {   /* zero-padded x: the extra products are 0 */
+      const __m128i xv = _mm_loadu_si128((const __m128i *)(const void *)(x + i));
+      v0 = _mm_add_epi32(v0, _mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w0 + i)))));
+      v1 = _mm_add_epi32(v1, _mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w1 + i)))));
+      v2 = _mm_add_epi32(v2, _mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w2 + i)))));
+      v3 = _mm_add_epi32(v3, _mm_madd_epi16(xv, _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(w3 + i)))));
+      i = k;
     }
     __m128i sums = _mm_hadd_epi32(_mm_hadd_epi32(v0, v1), _mm_hadd_epi32(v2, v3));
     if (i < k) {

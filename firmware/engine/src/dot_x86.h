@@ -9,8 +9,11 @@
 void th_dot4_s16_s8_avx2(const int16_t *x, const int8_t *w, int32_t ws, int32_t n, int32_t *out);
 int32_t th_dot_s16_s8_avx2(const int16_t *x, const int8_t *w, int32_t n);
 /* For each block of 4 rows of w (row length k; n_out rounded down to a multiple of 4):
- * y[o] = clamp(MBQM(x . w[o] + bias[o], mult[o], shift[o]) + out_zp, lo, hi) */
-void th_outputs4_avx2(const int16_t *x, const int8_t *w, int32_t k, int32_t n_out, const int32_t *bias,
+ * y[o] = clamp(MBQM(x . w[o] + bias[o], mult[o], shift[o]) + out_zp, lo, hi).
+ * x must have 8 zero elements after x[k - 1]: the last partial group of 8 is then read as a full
+ * one (the weights read past a row belong to the next row and meet zeros), except where that
+ * would read past w_end. */
+void th_outputs4_avx2(const int16_t *x, const int8_t *w, const int8_t *w_end, int32_t k, int32_t n_out, const int32_t *bias,
                       const int32_t *mult, const int32_t *shift, int32_t out_zp, int32_t lo, int32_t hi, int8_t *y);
 #endif
 /* 1 if the AVX2 functions may be called on this CPU */

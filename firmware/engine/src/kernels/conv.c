@@ -63,7 +63,7 @@ th_status th_prepare_conv(const th_prep *c) {
     return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "CONV_2D: per-channel filter must use quantized_dimension 0", th_tensor_id(c, filter));
   if (bias && !bias->is_const)
     return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "CONV_2D int8: bias must be constant", th_tensor_id(c, bias));
-  if (2u * (uint64_t)k > c->ip->scratch_bytes)
+  if (2u * (uint64_t)k + 16u > c->ip->scratch_bytes)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "CONV_2D: kernel scratch smaller than planned (engine bug)", -1);
   st = th_quant_range(c, act, out, &p->act_min, &p->act_max);
   if (st != TH_OK) return st;
@@ -98,12 +98,22 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const int32_t zp = p->input_zp, ozp = p->output_zp, lo = p->act_min, hi = p->act_max;
   const int32_t *bias_term = p->filter_sum, *mult = p->multiplier, *shift = p->shift;
   const int32_t sh = p->stride_h, sw = p->stride_w, ph = p->pad_h, pw = p->pad_w, dh = p->dilation_h, dw = p->dilation_w;
+  for (int32_t i = 0; i < 8; i++) patch[k + i] = 0;   /* zero tail read by the SIMD path */
   for (int32_t b = 0; b < batches; b++) {
     for (int32_t oy = 0; oy < oh; oy++) {
       const int32_t y0 = oy * sh - ph;
       for (int32_t ox = 0; ox < ow; ox++) {
         const int32_t x0 = ox * sw - pw;
         int16_t *pp = patch;
+        if (dw == 1 && x0 >= 0 && x0 + kw <= iw && y0 >= 0 && y0 + (kh - 1) * dh < ih) {
+          /* interior window: each filter row is one contiguous run of kw * cin values */
+          const int32_t run = kw * cin;
+          for (int32_t ky = 0; ky < kh; ky++) {
+            const int8_t *src = x + (((int64_t)b * ih + y0 + ky * dh) * iw + x0) * cin;
+            for (int32_t i = 0; i < run; i++) pp[i] = (int16_t)(src[i] - zp);
+            pp += run;
+          }
+        } else {
         for (int32_t ky = 0; ky < kh; ky++) {
           const int32_t iy = y0 + ky * dh;
           if (iy < 0 || iy >= ih) {
@@ -124,12 +134,13 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
             pp += cin;
           }
         }
+        }
         int8_t *yo = y + (((int64_t)b * oh + oy) * ow + ox) * cout;
         int32_t oc = 0;
         int32_t acc[4];
 #if defined(TH_HAVE_AVX2_DOT)
         if (ip->avx2) {
-          th_outputs4_avx2(patch, w, k, cout, bias_term, mult, shift, ozp, lo, hi, yo);
+          th_outputs4_avx2(patch, w, w + filter->bytes, k, cout, bias_term, mult, shift, ozp, lo, hi, yo);
           oc = cout & ~3;
         }
 #endif

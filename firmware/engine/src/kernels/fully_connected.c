@@ -57,7 +57,7 @@ th_status th_prepare_fully_connected(const th_prep *c) {
     return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "FULLY_CONNECTED: per-channel weights must use quantized_dimension 0", th_tensor_id(c, filter));
   if (bias && !bias->is_const)
     return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "FULLY_CONNECTED int8: bias must be constant", th_tensor_id(c, bias));
-  if (2u * (uint64_t)depth > c->ip->scratch_bytes)
+  if (2u * (uint64_t)depth + 16u > c->ip->scratch_bytes)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "FULLY_CONNECTED: kernel scratch smaller than planned (engine bug)", -1);
   st = th_quant_range(c, act, out, &p->act_min, &p->act_max);
   if (st != TH_OK) return st;
@@ -106,10 +106,11 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
     if (p->filter_zp == 0) {
       int16_t *x16 = (int16_t *)(void *)ip->scratch;
       for (int32_t i = 0; i < depth; i++) x16[i] = (int16_t)(xb[i] - zp);
+      for (int32_t i = 0; i < 8; i++) x16[depth + i] = 0;   /* zero tail read by the SIMD path */
       int32_t u = 0, acc[4];
 #if defined(TH_HAVE_AVX2_DOT)
       if (ip->avx2) {
-        th_outputs4_avx2(x16, w, depth, units, p->filter_sum, p->multiplier, p->shift, ozp, lo, hi, yb);
+        th_outputs4_avx2(x16, w, w + filter->bytes, depth, units, p->filter_sum, p->multiplier, p->shift, ozp, lo, hi, yb);
         u = units & ~3;
       }
 #endif

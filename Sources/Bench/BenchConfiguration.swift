@@ -1,0 +1,160 @@
+import DeviceLink
+import Foundation
+import PowerMeter
+
+/// Which board and which meter make up a bench, and the facts that go with them.
+///
+/// A configuration file (`bench.yml`) holds flat `key: value` lines (a subset of YAML); `#` starts a comment:
+/// ```yaml
+/// board: serial:E6614103E7452D2F     # or /dev/ttyACM0, tcp://bench-pi:4000, virtual
+/// board_id: pico-bench-1             # optional; defaults to the endpoint
+/// meter: ppk2:/dev/ttyACM1           # or simulated
+/// supply_volts: 3.3
+/// marker_pin: 0                      # PPK2 logic input the board's marker GPIO is wired to
+/// ```
+/// For the simulated meter: `seed`, `sample_noise`, `window_noise` (relative standard deviations).
+public struct BenchConfiguration: Sendable, Equatable {
+    public enum MeterChoice: Sendable, Equatable {
+        case simulated(SimulatedMeter.Configuration)
+        case ppk2(DeviceEndpoint, PPK2Meter.Configuration)
+    }
+
+    public var board: DeviceEndpoint
+    public var boardID: String?
+    public var meter: MeterChoice
+
+    public init(board: DeviceEndpoint, boardID: String? = nil, meter: MeterChoice) {
+        self.board = board
+        self.boardID = boardID
+        self.meter = meter
+    }
+
+    /// The default imperfections of the virtual bench's meter: 1 % window-to-window variation (the Pico study saw
+    /// run-to-run standard deviations below 1.5 %) and 2 % per-sample noise.
+    public static let virtualImperfections = SimulatedImperfections(sampleNoise: 0.02, windowNoise: 0.01)
+
+    /// The firmware under QEMU with the simulated Pico meter.
+    public static func virtual(seed: UInt64 = 1, imperfections: SimulatedImperfections = virtualImperfections) -> Self {
+        BenchConfiguration(
+            board: .virtual, boardID: "virtual-mps2-an385",
+            meter: .simulated(SimulatedMeter.Configuration(imperfections: imperfections, seed: seed)))
+    }
+
+    /// The bench named by the environment: `TINYHIL_BENCH` (a configuration file), or `TINYHIL_PORT` (a board
+    /// endpoint) with optional `TINYHIL_METER` (`simulated` or `ppk2:ENDPOINT`). Nil when none is set.
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(BenchError) -> BenchConfiguration? {
+        if let path = environment["TINYHIL_BENCH"], !path.isEmpty {
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw .configuration(path: path, line: nil, reason: "cannot read: \(error.localizedDescription)")
+            }
+            return try parse(text, path: path)
+        }
+        guard let port = environment["TINYHIL_PORT"], !port.isEmpty else { return nil }
+        var lines = "board: \(port)\n"
+        if let meter = environment["TINYHIL_METER"], !meter.isEmpty { lines += "meter: \(meter)\n" }
+        return try parse(lines, path: "TINYHIL_PORT/TINYHIL_METER")
+    }
+
+    /// Parses a configuration file's text.
+    public static func parse(_ text: String, path: String) throws(BenchError) -> BenchConfiguration {
+        var values: [String: (value: String, line: Int)] = [:]
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            guard let colon = trimmed.firstIndex(of: ":") else {
+                throw .configuration(path: path, line: index + 1, reason: "expected 'key: value', found '\(trimmed)'")
+            }
+            let key = trimmed[..<colon].trimmingCharacters(in: .whitespaces)
+            let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                .trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            guard Self.knownKeys.contains(key) else {
+                throw .configuration(path: path, line: index + 1,
+                                     reason: "unknown key '\(key)' (known: \(Self.knownKeys.sorted().joined(separator: ", ")))")
+            }
+            values[key] = (value, index + 1)
+        }
+        func number(_ key: String) throws(BenchError) -> Double? {
+            guard let entry = values[key] else { return nil }
+            guard let value = Double(entry.value) else {
+                throw .configuration(path: path, line: entry.line, reason: "\(key) must be a number, found '\(entry.value)'")
+            }
+            return value
+        }
+        guard let boardEntry = values["board"] else {
+            throw .configuration(path: path, line: nil, reason: "'board' is missing (e.g. board: /dev/ttyACM0 or board: virtual)")
+        }
+        let board: DeviceEndpoint
+        do { board = try DeviceEndpoint.parse(boardEntry.value) } catch {
+            throw .configuration(path: path, line: boardEntry.line, reason: error.description)
+        }
+        let supply = Volts(try number("supply_volts") ?? 3.3)
+        let meterText = values["meter"]?.value ?? "simulated"
+        let meter: MeterChoice
+        if meterText == "simulated" {
+            var simulated = SimulatedMeter.Configuration(
+                imperfections: virtualImperfections, seed: UInt64(try number("seed") ?? 1))
+            if let noise = try number("sample_noise") { simulated.imperfections.sampleNoise = noise }
+            if let noise = try number("window_noise") { simulated.imperfections.windowNoise = noise }
+            simulated.model.supply = supply
+            meter = .simulated(simulated)
+        } else if meterText.hasPrefix("ppk2:") {
+            let endpointText = String(meterText.dropFirst("ppk2:".count))
+            let endpoint: DeviceEndpoint
+            do { endpoint = try DeviceEndpoint.parse(endpointText) } catch {
+                throw .configuration(path: path, line: values["meter"]?.line, reason: "meter endpoint: \(error.description)")
+            }
+            var ppk2 = PPK2Meter.Configuration()
+            ppk2.supply = supply
+            if let pin = try number("marker_pin") { ppk2.markerPin = Int(pin) }
+            meter = .ppk2(endpoint, ppk2)
+        } else {
+            throw .configuration(path: path, line: values["meter"]?.line,
+                                 reason: "meter must be 'simulated' or 'ppk2:ENDPOINT', found '\(meterText)'")
+        }
+        return BenchConfiguration(board: board, boardID: values["board_id"]?.value, meter: meter)
+    }
+
+    static let knownKeys: Set<String> = [
+        "board", "board_id", "meter", "supply_volts", "marker_pin", "seed", "sample_noise", "window_noise",
+    ]
+}
+
+extension Bench {
+    /// Opens the board and the meter of `configuration` (for `virtual`: builds the firmware if needed and starts QEMU;
+    /// `close()` stops it).
+    public static func open(_ configuration: BenchConfiguration) async throws(BenchError) -> Bench {
+        let device: Device
+        do { device = try await configuration.board.open() } catch let error as DeviceError {
+            throw .device(error)
+        } catch {
+            throw .invalidRequest("cannot open the board \(configuration.board): \(error)")
+        }
+        let meter: any PowerMeter
+        switch configuration.meter {
+        case let .simulated(simulated):
+            meter = SimulatedMeter(configuration: simulated)
+        case let .ppk2(endpoint, ppk2):
+            do {
+                let transport = try await endpoint.openTransport()
+                meter = try await PPK2Meter.connect(transport: transport, configuration: ppk2)
+            } catch let error as PowerMeterError {
+                await device.close()
+                throw .meter(error)
+            } catch {
+                await device.close()
+                throw .invalidRequest("cannot open the PPK2 at \(endpoint): \(error)")
+            }
+        }
+        do {
+            return try await Bench(device: device, meter: meter,
+                                   boardID: configuration.boardID ?? configuration.board.description)
+        } catch {
+            await device.close()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import DeviceLink
+import PowerMeter
+
+/// Why a bench could not measure, with what to do about it.
+public enum BenchError: Error, CustomStringConvertible, Sendable {
+    case modelUnreadable(path: String, reason: String)
+    case device(DeviceError)
+    case meter(PowerMeterError)
+    case analysis(TraceAnalysisError)
+    case statistics(StatisticsError)
+    case configuration(path: String, line: Int?, reason: String)
+    case invalidRequest(String)
+    case hostEngine(String)
+
+    public var description: String {
+        switch self {
+        case let .modelUnreadable(path, reason): "cannot read model \(path): \(reason)"
+        case let .device(error): "board: \(error)"
+        case let .meter(error): "power meter: \(error)"
+        case let .analysis(error): "trace analysis: \(error)"
+        case let .statistics(error): "statistics: \(error)"
+        case let .configuration(path, line, reason):
+            "bench configuration \(path)\(line.map { ":\($0)" } ?? ""): \(reason)"
+        case let .invalidRequest(reason): reason
+        case let .hostEngine(reason): "host engine: \(reason)"
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Module Bench: see ../shared/DESIGN.md. Real code replaces this file.

@@ -1,0 +1,76 @@
+import Foundation
+
+/// A self-contained HTML page (inline CSS and SVG, no scripts, no network) with each metric per firmware version per
+/// model, and accuracy against energy for every recorded model.
+public enum HTMLReport {
+    public static func render(store: ResultStore, generatedAt: Date = Date()) throws(ResultStoreError) -> String {
+        var body = ""
+        var energyByModel: [String: Double] = [:]
+        var accuracyByModel: [String: Double] = [:]
+        for metric in Metric.allCases {
+            let histories = try FirmwareHistory.load(from: store, metric: metric)
+            body += "<h2>\(SVGChart.escape(metric.title)) (\(metric.unit))</h2>\n"
+            guard !histories.isEmpty else {
+                body += "<p class=\"empty\">No \(metric.rawValue) results recorded yet.</p>\n"
+                continue
+            }
+            var categories: [String] = []
+            for history in histories {
+                for point in history.points where !categories.contains(point.firmwareVersion) {
+                    categories.append(point.firmwareVersion)
+                }
+                if let last = history.points.last {
+                    if metric == .energy { energyByModel[history.modelName] = last.value }
+                    if metric == .accuracy { accuracyByModel[history.modelName] = last.value }
+                }
+            }
+            let series = histories.map { history in
+                SVGChart.Series(name: history.modelName, points: history.points.compactMap { point in
+                    categories.firstIndex(of: point.firmwareVersion).map {
+                        (x: $0, value: point.value, low: point.intervalLow, high: point.intervalHigh)
+                    }
+                })
+            }
+            body += "<figure>" + SVGChart.line(categories: categories, series: series, yLabel: metric.unit) + "</figure>\n"
+            body += table(histories: histories, metric: metric)
+        }
+        body += "<h2>Accuracy against energy (latest firmware of each model)</h2>\n"
+        let both = energyByModel.keys.filter { accuracyByModel[$0] != nil }.sorted()
+        if both.isEmpty {
+            body += "<p class=\"empty\">No model has both an energy and an accuracy result yet.</p>\n"
+        } else {
+            let points = both.map { (label: $0, x: energyByModel[$0]!, y: accuracyByModel[$0]!) }
+            body += "<figure>" + SVGChart.scatter(points: points, xLabel: "energy per inference (µJ)", yLabel: "accuracy (%)") + "</figure>\n"
+        }
+        let stamp = ISO8601DateFormatter().string(from: generatedAt)
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>TinyHIL report</title>
+        <style>
+        body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+        table{border-collapse:collapse;margin:0.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:0.25rem 0.6rem;text-align:right}
+        th{background:#f0f0f0}td:first-child,td:nth-child(2){text-align:left}.sig{color:#b00;font-weight:bold}.empty{color:#777}
+        </style></head><body>
+        <h1>TinyHIL results</h1>
+        <p>Store: <code>\(SVGChart.escape(store.path))</code> · generated \(stamp). Intervals: 95 % bootstrap confidence
+        intervals of the median (energy), Wilson intervals (accuracy). A change is flagged when the intervals of two
+        consecutive firmware versions do not overlap and the change is at least \(Int(FirmwareHistory.minimumPracticalChange * 100)) %.</p>
+        \(body)
+        </body></html>
+        """
+    }
+
+    private static func table(histories: [FirmwareHistory], metric: Metric) -> String {
+        var html = "<table><tr><th>model</th><th>firmware</th><th>value (\(metric.unit))</th><th>interval</th><th>change</th></tr>\n"
+        for history in histories {
+            for point in history.points {
+                let change = point.changeFromPrevious.map { String(format: "%+.1f %%", $0 * 100) } ?? "—"
+                let mark = point.isSignificant ? " class=\"sig\"" : ""
+                html += "<tr><td>\(SVGChart.escape(history.modelName))</td><td>\(SVGChart.escape(point.firmwareVersion))</td>"
+                html += "<td>\(SVGChart.fmt(point.value))</td><td>[\(SVGChart.fmt(point.intervalLow)), \(SVGChart.fmt(point.intervalHigh))]</td>"
+                html += "<td\(mark)>\(change)\(point.isSignificant ? " ⚑" : "")</td></tr>\n"
+            }
+        }
+        return html + "</table>\n"
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+
+/// Why the result store could not do what was asked.
+public enum ResultStoreError: Error, CustomStringConvertible, Sendable {
+    case cannotOpen(path: String, reason: String)
+    case newerSchema(path: String, migrations: [String])
+    case writeFailed(reason: String)
+    case readFailed(reason: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason):
+            "cannot open the result store at \(path): \(reason). Check the path and its permissions."
+        case let .newerSchema(path, migrations):
+            "the result store at \(path) was written by a newer TinyHIL (unknown migrations: \(migrations.joined(separator: ", "))). Upgrade TinyHIL or use another store."
+        case let .writeFailed(reason):
+            "recording a result failed: \(reason)"
+        case let .readFailed(reason):
+            "reading results failed: \(reason)"
+        }
+    }
+}
+
+/// Every measurement, accuracy run and comparison, with the firmware, harness and repository that produced it,
+/// in one SQLite file. WAL journal, one transaction per result: a process killed mid-run leaves every result it
+/// had committed intact and no half-written row.
+public final class ResultStore: Sendable {
+    public let path: String
+    private let pool: DatabasePool
+
+    /// The default location: `$TINYHIL_STORE`, else `.tinyhil/results.sqlite` under the current directory.
+    public static var defaultPath: String {
+        if let explicit = ProcessInfo.processInfo.environment["TINYHIL_STORE"], !explicit.isEmpty { return explicit }
+        return FileManager.default.currentDirectoryPath + "/.tinyhil/results.sqlite"
+    }
+
+    public init(path: String = ResultStore.defaultPath) throws(ResultStoreError) {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw .cannotOpen(path: path, reason: "cannot create \(directory): \(error.localizedDescription)")
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)  // another process (a parallel test run) may be writing
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)  // DatabasePool = WAL mode
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+        let migrator = ResultStoreSchema.migrator
+        do {
+            let unknown = try pool.read { db in
+                try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+            }
+            if !unknown.isEmpty { throw ResultStoreError.newerSchema(path: path, migrations: unknown.sorted()) }
+            try migrator.migrate(pool)
+        } catch let error as ResultStoreError {
+            throw error
+        } catch {
+            throw .cannotOpen(path: path, reason: "migration failed: \(error)")
+        }
+    }
+
+    /// Records one result in its own transaction and returns it with its id.
+    @discardableResult
+    public func record(_ result: StoredResult) throws(ResultStoreError) -> StoredResult {
+        do {
+            return try pool.write { db in
+                var row = result
+                try row.insert(db)
+                return row
+            }
+        } catch {
+            throw .writeFailed(reason: "\(error)")
+        }
+    }
+
+    /// All results, oldest first, optionally only for one model and/or kind.
+    public func results(model: String? = nil, kind: StoredResult.Kind? = nil) throws(ResultStoreError) -> [StoredResult] {
+        do {
+            return try pool.read { db in
+                var request = StoredResult.order(Column("recordedAt"), Column("id"))
+                if let model { request = request.filter(Column("modelName") == model) }
+                if let kind { request = request.filter(Column("kind") == kind.rawValue) }
+                return try request.fetchAll(db)
+            }
+        } catch {
+            throw .readFailed(reason: "\(error)")
+        }
+    }
+
+    /// The most recent result of `kind` for `model` recorded with a firmware version other than `firmwareVersion`
+    /// (the reference for a regression check), or nil.
+    public func lastResult(
+        model: String, kind: StoredResult.Kind, excludingFirmwareVersion firmwareVersion: String
+    ) throws(ResultStoreError) -> StoredResult? {
+        do {
+            return try pool.read { db in
+                try StoredResult
+                    .filter(Column("modelName") == model && Column("kind") == kind.rawValue
+                        && Column("firmwareVersion") != firmwareVersion)
+                    .order(Column("recordedAt").desc, Column("id").desc)
+                    .fetchOne(db)
+            }
+        } catch {
+            throw .readFailed(reason: "\(error)")
+        }
+    }
+}

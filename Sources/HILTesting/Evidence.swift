@@ -1,0 +1,76 @@
+import Bench
+import Foundation
+import IssueReporting
+import PowerMeter
+
+/// What a failure message shows and where raw evidence goes.
+enum Evidence {
+    /// Where raw traces are saved: `$TINYHIL_TRACES`, else `.tinyhil/traces` under the current directory.
+    static var traceDirectory: URL {
+        if let explicit = ProcessInfo.processInfo.environment["TINYHIL_TRACES"], !explicit.isEmpty {
+            return URL(fileURLWithPath: explicit, isDirectory: true)
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+            .appendingPathComponent(".tinyhil/traces", isDirectory: true)
+    }
+
+    static func record(
+        _ result: StoredResult, in store: ResultStore?,
+        fileID: StaticString, filePath: StaticString, line: UInt, column: UInt
+    ) {
+        guard let store else { return }
+        do { try store.record(result) } catch {
+            reportIssue("result could not be recorded: \(error)", fileID: fileID, filePath: filePath, line: line, column: column)
+        }
+    }
+
+    static func describe(_ comparison: Comparison, budget: Double, rule: DecisionRule) -> String {
+        let ratio = comparison.energyRatio
+        return """
+        energy budget broken: \(comparison.candidate.model) uses \(format(ratio.median.value))× the energy of \
+        \(comparison.baseline.model) (\(Int(ratio.confidenceLevel * 100)) % CI \(format(ratio.lower.value))–\(format(ratio.upper.value))), \
+        budget ≤ \(format(budget))× (rule: \(rule.rawValue)).
+          baseline  \(comparison.baseline.model): \(describe(microjoules: comparison.baseline.energyPerInference))
+          candidate \(comparison.candidate.model): \(describe(microjoules: comparison.candidate.energyPerInference))
+          \(comparison.pairs) interleaved window pairs of \(comparison.candidate.inferencesPerWindow) inferences; \
+        \(provenance(comparison.candidate.provenance))\(trace(comparison.candidate.tracePath))
+        """
+    }
+
+    static func describe(_ measurement: BoardMeasurement) -> String {
+        "\(measurement.windows) windows of \(measurement.inferencesPerWindow) inferences; \(provenance(measurement.provenance))\(trace(measurement.tracePath))"
+    }
+
+    static func describe(microjoules estimate: Estimate<Joules>) -> String {
+        "median \(format(estimate.median.microjoules)) µJ (CI \(format(estimate.lower.microjoules))–\(format(estimate.upper.microjoules)))"
+    }
+
+    static func describe(microseconds estimate: Estimate<Seconds>) -> String {
+        "median \(format(estimate.median.value * 1e6)) µs (CI \(format(estimate.lower.value * 1e6))–\(format(estimate.upper.value * 1e6)))"
+    }
+
+    static func provenance(_ provenance: Provenance) -> String {
+        "firmware \(provenance.firmwareVersion) (build \(provenance.firmwareBuildID)) on \(provenance.boardID), meter \(provenance.meterID)"
+    }
+
+    static func trace(_ path: String?) -> String {
+        path.map { "; raw trace: \($0)" } ?? ""
+    }
+
+    static func format(_ value: Double) -> String {
+        String(format: abs(value) >= 100 ? "%.1f" : "%.3g", value)
+    }
+}
+
+extension Evidence {
+    static func percent(_ fraction: Double) -> String { String(format: "%.2f %%", fraction * 100) }
+}
+
+extension Evidence {
+    /// Logs a checked budget for the gate's summary (see `BudgetLog`).
+    static func logBudget(_ check: String, subject: String, measured: String, budget: String, passed: Bool,
+                          fileID: StaticString, line: UInt) {
+        BudgetLog.append(BudgetRecord(check: check, subject: subject, measured: measured, budget: budget,
+                                      passed: passed, location: "\(fileID):\(line)"))
+    }
+}

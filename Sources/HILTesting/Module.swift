@@ -1,1 +1,0 @@
-// Module HILTesting: see ../shared/DESIGN.md. Real code replaces this file.

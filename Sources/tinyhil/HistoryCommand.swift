@@ -1,0 +1,35 @@
+import ArgumentParser
+import Bench
+import Foundation
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show how each firmware version moved a metric, with intervals and flagged significant changes.")
+
+    @Option(help: "Only this model (as recorded, e.g. lenet_int8).") var model: String?
+    @Option(help: "energy | latency | accuracy") var metric: Metric = .energy
+    @Option(help: "Result store (default: $TINYHIL_STORE or .tinyhil/results.sqlite).") var store: String = ResultStore.defaultPath
+
+    func run() throws {
+        let histories = try FirmwareHistory.load(from: try ResultStore(path: store), model: model, metric: metric)
+        if histories.isEmpty {
+            print("No \(metric.rawValue) results in \(store)\(model.map { " for \($0)" } ?? "").")
+            return
+        }
+        for history in histories {
+            print("\(history.modelName) — \(metric.title) (\(metric.unit))")
+            var table = TextTable(header: ["firmware", "build", "value", "95 % interval", "change", ""])
+            for point in history.points {
+                table.append([
+                    point.firmwareVersion, String(point.firmwareBuildID.prefix(22)), String(format: "%.4g", point.value),
+                    String(format: "[%.4g, %.4g]", point.intervalLow, point.intervalHigh),
+                    point.changeFromPrevious.map { String(format: "%+.1f %%", $0 * 100) } ?? "—",
+                    point.isSignificant ? "significant" : "",
+                ])
+            }
+            print(table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        }
+    }
+}
+
+extension Metric: ExpressibleByArgument {}

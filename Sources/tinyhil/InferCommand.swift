@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Inference
+
+/// `tinyhil infer MODEL --inputs X.npy -o Y.npy`: run a model on a batch with the host engine.
+struct Infer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a model over a batch of inputs and write the raw outputs.",
+        discussion: """
+            X.npy's first dimension is the batch; the rest must hold one input tensor per sample in the model's \
+            input type (int8, uint8, int32 or float32). Y.npy holds output 0 for each sample, in the model's \
+            output type, shaped [batch, ...output shape without its batch dimension]. A model with several \
+            inputs takes one --inputs per input, in order.
+            """
+    )
+
+    @Argument(help: "The .tflite model.")
+    var model: String
+
+    @Option(name: .long, help: "A .npy batch for each model input (first dimension = batch).")
+    var inputs: [String]
+
+    @Option(name: .shortAndLong, help: "Where to write output 0 as .npy.")
+    var output: String
+
+    @Option(help: "Where to run: 'host' (the C engine in this process).")
+    var bench: String = "host"
+
+    @Option(help: "Worker threads, each with its own interpreter (default: one per core).")
+    var workers: Int?
+
+    func validate() throws {
+        guard bench == "host" else {
+            throw ValidationError("--bench \(bench) is not available yet: only 'host' runs here; "
+                + "device benches come with DeviceLink")
+        }
+        if inputs.isEmpty { throw ValidationError("give the model's inputs with --inputs X.npy") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+    }
+
+    func run() async throws {
+        let engineModel = try EngineModel(contentsOf: URL(fileURLWithPath: model))
+        let batches = try inputs.map { try NumPyArray(contentsOf: URL(fileURLWithPath: $0)) }
+        let outputs = try await engineModel.run(batches: batches,
+                                                workerCount: workers ?? EngineModel.defaultWorkerCount)
+        try outputs[0].write(to: URL(fileURLWithPath: output))
+        let result = outputs[0]
+        FileHandle.standardError.write(Data(
+            "ran \(result.shape.first ?? 0) samples; wrote \(result.elementType) \(result.shape) to \(output)\n".utf8))
+    }
+}

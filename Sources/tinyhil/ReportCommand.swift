@@ -1,0 +1,17 @@
+import ArgumentParser
+import Bench
+import Foundation
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a self-contained HTML report (SVG charts, no network needed) of every recorded result.")
+
+    @Option(name: .shortAndLong, help: "Output HTML file.") var output: String = "report.html"
+    @Option(help: "Result store (default: $TINYHIL_STORE or .tinyhil/results.sqlite).") var store: String = ResultStore.defaultPath
+
+    func run() throws {
+        let html = try HTMLReport.render(store: try ResultStore(path: store))
+        try Data(html.utf8).write(to: URL(fileURLWithPath: output))
+        print("wrote \(output)")
+    }
+}

@@ -1,0 +1,117 @@
+@testable import Bench
+import Foundation
+import PowerMeter
+import TinyHILTestSupport
+import XCTest
+
+/// The Bench end to end on the virtual board (firmware under QEMU) with the simulated meter.
+final class VirtualBenchTests: XCTestCase {
+    private func withVirtualBench<T>(
+        imperfections: SimulatedImperfections = .none, _ body: (Bench) async throws -> T
+    ) async throws -> T {
+        let bench = try await Bench.open(.virtual(seed: 7, imperfections: imperfections))
+        do {
+            let result = try await body(bench)
+            await bench.close()
+            return result
+        } catch {
+            await bench.close()
+            throw error
+        }
+    }
+
+    /// Without noise, energy per inference must equal the power model in closed form:
+    /// E = P_busy × (instructions × cycles-per-instruction ÷ f_clock), with the instruction count the board reported.
+    func testEnergyPerInferenceMatchesThePowerModelInClosedForm() async throws {
+        let model = try ModelUnderTest(contentsOf: Fixtures.model("lenet_int8"))
+        let measurement = try await withVirtualBench { bench in
+            try await bench.measure(model, windows: 5, inferencesPerWindow: 2, warmUpWindows: 0)
+        }
+        let power = PicoPowerModel.picoStudy
+        let seconds = measurement.counterPerInference * power.cyclesPerInstruction / power.clockHertz
+        let expectedJoules = power.busyPower.value * seconds
+        let measured = measurement.energyPerInference.median.value
+        XCTAssertEqual(measured, expectedJoules, accuracy: expectedJoules * 0.005,
+                       "integrated \(measured) J vs closed form \(expectedJoules) J")
+        XCTAssertEqual(measurement.latencyPerInference.median.value, seconds, accuracy: seconds * 0.005)
+        XCTAssertEqual(measurement.windows, 5)
+        XCTAssertEqual(measurement.provenance.counterUnit.storeName, "instructions")
+        XCTAssertGreaterThan(measurement.arenaBytes, 0)
+        // Dense int8 kernels take the same path for every input: all windows report the same count.
+        XCTAssertEqual(Set(measurement.energyPerInference.values).count <= 2, true)
+    }
+
+    /// The channel-pruned LeNet does fewer MACs; its energy ratio must follow the instruction counts the board
+    /// reported, and the interval must contain the median.
+    func testComparisonRatioFollowsTheBoardsInstructionCounts() async throws {
+        let baseline = try ModelUnderTest(contentsOf: Fixtures.model("lenet_int8"))
+        let pruned = try ModelUnderTest(contentsOf: Fixtures.model("lenet_channel_pruned_int8"))
+        let comparison = try await withVirtualBench(imperfections: SimulatedImperfections(sampleNoise: 0.02, windowNoise: 0.01)) { bench in
+            try await bench.compare(baseline: baseline, candidate: pruned, pairs: 6, inferencesPerWindow: 2, windowsPerSwitch: 3)
+        }
+        let counterRatio = comparison.candidate.counterPerInference / comparison.baseline.counterPerInference
+        let ratio = comparison.energyRatio
+        XCTAssertEqual(ratio.median.value, counterRatio, accuracy: 0.03)
+        XCTAssertLessThanOrEqual(ratio.lower.value, ratio.median.value)
+        XCTAssertGreaterThanOrEqual(ratio.upper.value, ratio.median.value)
+        XCTAssertLessThan(ratio.upper.value, 1, "the pruned model must be cheaper")
+        XCTAssertEqual(comparison.storedResult().kind, .comparison)
+    }
+
+    func testTooFewWindowsIsATypedError() async throws {
+        let model = try ModelUnderTest(contentsOf: Fixtures.model("lenet_int8"))
+        try await withVirtualBench { bench in
+            do {
+                _ = try await bench.measure(model, windows: 2)
+                XCTFail("two windows cannot give an interval")
+            } catch let error as BenchError {
+                XCTAssertTrue(error.description.contains("at least 5 windows"), error.description)
+            }
+        }
+    }
+
+    func testInterleavedScheduleAlternatesBlocks() {
+        XCTAssertEqual(Bench.interleavedSchedule(pairs: 4, windowsPerSwitch: 2),
+                       [.baseline, .baseline, .candidate, .candidate, .baseline, .baseline, .candidate, .candidate])
+        XCTAssertEqual(Bench.interleavedSchedule(pairs: 3, windowsPerSwitch: 1),
+                       [.baseline, .candidate, .baseline, .candidate, .baseline, .candidate])
+        XCTAssertEqual(Bench.interleavedSchedule(pairs: 3, windowsPerSwitch: 2),
+                       [.baseline, .baseline, .candidate, .candidate, .baseline, .candidate])
+    }
+}
+
+final class BenchConfigurationTests: XCTestCase {
+    func testParsesAHardwareBenchFile() throws {
+        let configuration = try BenchConfiguration.parse("""
+            # bench in lab 2
+            board: serial:E6614103E7452D2F
+            board_id: pico-1
+            meter: ppk2:/dev/ttyACM1
+            supply_volts: 3.3
+            marker_pin: 2
+            """, path: "bench.yml")
+        XCTAssertEqual(configuration.board.description, "serial:E6614103E7452D2F")
+        XCTAssertEqual(configuration.boardID, "pico-1")
+        guard case let .ppk2(endpoint, ppk2) = configuration.meter else { return XCTFail("expected a PPK2") }
+        XCTAssertEqual(endpoint.description, "/dev/ttyACM1")
+        XCTAssertEqual(ppk2.markerPin, 2)
+    }
+
+    func testReportsTheLineOfABadValue() {
+        XCTAssertThrowsError(try BenchConfiguration.parse("board: virtual\nsupply_volts: three\n", path: "b.yml")) { error in
+            XCTAssertEqual("\(error)", "bench configuration b.yml:2: supply_volts must be a number, found 'three'")
+        }
+        XCTAssertThrowsError(try BenchConfiguration.parse("bord: virtual\n", path: "b.yml")) { error in
+            XCTAssertTrue("\(error)".contains("unknown key 'bord'"), "\(error)")
+        }
+        XCTAssertThrowsError(try BenchConfiguration.parse("meter: simulated\n", path: "b.yml")) { error in
+            XCTAssertTrue("\(error)".contains("'board' is missing"), "\(error)")
+        }
+    }
+
+    func testEnvironmentNamesHardwareOnlyWhenAsked() throws {
+        XCTAssertNil(try BenchConfiguration.fromEnvironment([:]))
+        let configuration = try XCTUnwrap(BenchConfiguration.fromEnvironment(["TINYHIL_PORT": "/dev/ttyACM0"]))
+        XCTAssertEqual(configuration.board.description, "/dev/ttyACM0")
+    }
+}
