@@ -138,6 +138,15 @@ final class DeviceTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: first.path)
     }
 
+    func testUSBIdentitiesAreClassified() {
+        XCTAssertEqual(SerialPortInfo(path: "/dev/ttyACM0", usbVendorID: 0x2E8A, usbProductID: 0x000A).likelyKind, .raspberryPiBoard)
+        XCTAssertEqual(SerialPortInfo(path: "/dev/ttyACM1", usbVendorID: 0x1915, usbProductID: 0xC00A).likelyKind, .nordicPPK2)
+        XCTAssertEqual(SerialPortInfo(path: "/dev/ttyUSB0", usbVendorID: 0x10C4, usbProductID: 0xEA60).likelyKind, .usbUARTBridge(chip: "Silicon Labs CP210x"))
+        XCTAssertEqual(SerialPortInfo(path: "/dev/ttyS0").likelyKind, .other)
+        XCTAssertTrue(SerialPortKind.raspberryPiBoard.isLikelyBoard)
+        XCTAssertFalse(SerialPortKind.nordicPPK2.isLikelyBoard)
+    }
+
     func testEndpointParsing() throws {
         XCTAssertEqual(try DeviceEndpoint.parse("virtual"), .virtual)
         XCTAssertEqual(try DeviceEndpoint.parse("/dev/ttyACM0"), .serialPath("/dev/ttyACM0"))

@@ -43,11 +43,15 @@ struct FixtureModel {
     }
 }
 
-/// Skips a test when this checkout has no board firmware yet (firmware/Makefile); anything else that stops the
+/// Skips a test when this checkout has no board firmware or engine yet (firmware/Makefile, th_invoke); anything else that stops the
 /// virtual board (missing QEMU or toolchain) fails the test with VirtualBoardError's message.
 func requireFirmwareSources() throws {
     let makefile = FirmwareBuild.defaultRepository.appendingPathComponent("firmware/Makefile")
     if !FileManager.default.fileExists(atPath: makefile.path) {
         throw XCTSkip("no firmware/Makefile in \(FirmwareBuild.defaultRepository.path): the board firmware has not landed")
+    }
+    let header = FirmwareBuild.defaultRepository.appendingPathComponent("firmware/engine/include/tinyhil_engine.h")
+    if !((try? String(contentsOf: header, encoding: .utf8))?.contains("th_invoke") ?? false) {
+        throw XCTSkip("firmware/engine has no th_invoke yet: the engine has not landed")
     }
 }

@@ -150,6 +150,14 @@ final class PreservationTests: XCTestCase {
         XCTAssertEqual(reread.buffers.count, model.buffers.count, "unshared buffers are edited in place")
         XCTAssertThrowsError(try QuantizationParameters(scale: [1, 2]).selectingChannels([2]))
 
+        // Typed access to constant values, checked against the bytes the test model was built from.
+        XCTAssertEqual(model.constantValues(of: model.subgraphs[0].tensors[2], as: Int32.self), [-7])
+        XCTAssertEqual(model.constantValues(of: model.subgraphs[0].tensors[1], as: Int8.self), Array(0...8).map { Int8($0) })
+        XCTAssertNil(model.constantValues(of: model.subgraphs[0].tensors[1], as: Int32.self))
+        XCTAssertEqual(Buffer(values: [Int32(-2)]).data, [0xFE, 0xFF, 0xFF, 0xFF])
+        XCTAssertEqual(Buffer(floats: [1.0]).data, [0, 0, 0x80, 0x3F])
+        XCTAssertEqual(Buffer.values(from: [1, 0, 2, 0, 9], as: UInt16.self), [1, 2])
+
         // A tensor without a buffer gets a new one.
         try model.setConstantData([1, 2, 3, 4, 5, 6, 7, 8], ofTensor: 4)
         XCTAssertEqual(model.subgraphs[0].tensors[4].buffer, model.buffers.count - 1)

@@ -253,7 +253,7 @@ public actor Device {
                     statistics.retries += 1
                     try await send(.inferBatch(mode: mode, inputs: groups[entry.group]), sequence: entry.sequence)
                 }
-                deadline = .now + batchTimeout(perFrame) * outstanding.count
+                deadline = .now + outstanding.reduce(Duration.zero) { $0 + batchTimeout(groups[$1.group].count) }
                 continue
             }
             guard let position = outstanding.firstIndex(where: { $0.sequence == frame.sequence }) else { continue }

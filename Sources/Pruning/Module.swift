@@ -1,1 +1,0 @@
-// Module Pruning: see ../shared/DESIGN.md. Real code replaces this file.
