@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "Inference", "Footprint", "TinyHILTestSupport"]),
         .testTarget(name: "DeviceLinkTests", dependencies: ["DeviceLink", "Inference", "TinyHILTestSupport"]),
         .testTarget(name: "PowerMeterTests", dependencies: ["PowerMeter", "TinyHILTestSupport"]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "TinyHILTestSupport"]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Inference", "TinyHILTestSupport"]),
         .testTarget(
             name: "HILTests",
             dependencies: ["HILTesting", "TinyHILTestSupport"],

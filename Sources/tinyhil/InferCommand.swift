@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Bench
+import DeviceLink
 import Inference
 
 /// `tinyhil infer MODEL --inputs X.npy -o Y.npy`: run a model on a batch with the host engine.
@@ -23,22 +25,22 @@ struct Infer: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write output 0 as .npy.")
     var output: String
 
-    @Option(help: "Where to run: 'host' (the C engine in this process).")
+    @Option(help: "Where to run: 'host' (the C engine in this process), 'virtual' (the firmware under QEMU), or a board: /dev/ttyACM0, serial:SN, tcp://host:port.")
     var bench: String = "host"
 
     @Option(help: "Worker threads, each with its own interpreter (default: one per core).")
     var workers: Int?
 
     func validate() throws {
-        guard bench == "host" else {
-            throw ValidationError("--bench \(bench) is not available yet: only 'host' runs here; "
-                + "device benches come with DeviceLink")
+        if bench != "host" {
+            do { _ = try DeviceEndpoint.parse(bench) } catch { throw ValidationError(error.description) }
         }
         if inputs.isEmpty { throw ValidationError("give the model's inputs with --inputs X.npy") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
     }
 
     func run() async throws {
+        if bench != "host" { return try await runOnBoard() }
         let engineModel = try EngineModel(contentsOf: URL(fileURLWithPath: model))
         let batches = try inputs.map { try NumPyArray(contentsOf: URL(fileURLWithPath: $0)) }
         let outputs = try await engineModel.run(batches: batches,
@@ -47,5 +49,21 @@ struct Infer: AsyncParsableCommand {
         let result = outputs[0]
         FileHandle.standardError.write(Data(
             "ran \(result.shape.first ?? 0) samples; wrote \(result.elementType) \(result.shape) to \(output)\n".utf8))
+    }
+
+    private func runOnBoard() async throws {
+        let modelBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model)))
+        let batches = try inputs.map { try NumPyArray(contentsOf: URL(fileURLWithPath: $0)) }
+        let device = try await DeviceEndpoint.parse(bench).open()
+        do {
+            let result = try await DeviceInference.run(modelBytes: modelBytes, batches: batches, on: device)
+            await device.close()
+            try result.write(to: URL(fileURLWithPath: output))
+            FileHandle.standardError.write(Data(
+                "ran \(result.shape.first ?? 0) samples on \(bench); wrote \(result.elementType) \(result.shape) to \(output)\n".utf8))
+        } catch {
+            await device.close()
+            throw error
+        }
     }
 }

@@ -15,6 +15,7 @@ struct TinyHIL: AsyncParsableCommand {
             Report.self,
             Measure.self,
             Budgets.self,
+            Demo.self,
             DevicesCommand.self,
             ProfileCommand.self,
             AlignCommand.self,

@@ -1,5 +1,6 @@
 @testable import Bench
 import Foundation
+import Inference
 import PowerMeter
 import TinyHILTestSupport
 import XCTest
@@ -56,6 +57,19 @@ final class VirtualBenchTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(ratio.upper.value, ratio.median.value)
         XCTAssertLessThan(ratio.upper.value, 1, "the pruned model must be cheaper")
         XCTAssertEqual(comparison.storedResult().kind, .comparison)
+    }
+
+    /// `tinyhil infer --bench virtual` path: the board's batch outputs in the host engine's .npy form, bit for bit.
+    func testDeviceInferenceMatchesTheHostEngineBitForBit() async throws {
+        let url = Fixtures.model("lenet_int8")
+        let bytes = [UInt8](try Data(contentsOf: url))
+        let inputs = try NumPyArray(contentsOf: Fixtures.root.appendingPathComponent("models/lenet_int8.inputs.npy")).rows(0..<8)
+        let host = try await EngineModel(bytes: bytes).run(batch: inputs)
+        let board = try await withVirtualBench { bench in
+            try await DeviceInference.run(modelBytes: bytes, batches: [inputs], on: bench.device)
+        }
+        XCTAssertEqual(board, host)
+        XCTAssertEqual(board.shape, [8, 10])
     }
 
     func testTooFewWindowsIsATypedError() async throws {

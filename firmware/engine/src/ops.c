@@ -50,7 +50,12 @@ th_status th_same_shape(const th_prep *c, const th_tensor *a, const th_tensor *b
 int th_compute_padding(int32_t padding, int32_t in, int32_t filter, int32_t stride, int32_t dilation,
                        int32_t *out_size, int32_t *pad) {
   if ((padding != 0 && padding != 1) || in < 0 || filter <= 0 || stride <= 0 || dilation <= 0) return 0;
+  /* bound every term so the kernels' int32 index arithmetic (o * stride - pad + k * dilation)
+   * cannot overflow */
+  const int32_t limit = 1 << 23;
+  if (in > limit || filter > limit || stride > limit || dilation > limit) return 0;
   int64_t eff = ((int64_t)filter - 1) * dilation + 1;
+  if (eff > limit) return 0;
   int64_t out;
   if (padding == 0) out = ((int64_t)in + stride - 1) / stride;
   else out = ((int64_t)in - eff + stride) / stride;
