@@ -1,5 +1,6 @@
 import DeviceLink
 import Foundation
+import Inference
 import XCTest
 
 #if canImport(Glibc)
@@ -9,7 +10,8 @@ import Glibc
 /// Runs the firmware under QEMU through the real protocol. Each test starts its own board (about a second).
 final class VirtualBoardTests: XCTestCase {
     /// Bit-exact outputs on every fixture model: INFER on a few inputs, INFER_BATCH (full outputs and top-1) on more.
-    /// Expected values: the TFLite Micro reference outputs stored with the fixtures (X.tflm_outputs.npy).
+    /// Expected values: the TFLite Micro reference outputs stored with the fixtures (X.tflm_outputs.npy), and the
+    /// host engine (`Inference.Interpreter`) on the same inputs.
     func testOutputsEqualTFLMReferenceOnEveryFixtureModel() async throws {
         try requireFirmwareSources()
         let models = try FixtureModel.all()
@@ -19,11 +21,13 @@ final class VirtualBoardTests: XCTestCase {
             for model in models {
                 let info = try await device.load(model.bytes)
                 XCTAssertEqual(info.outputBytes, model.referenceOutputs[0].count, model.name)
+                let host = try Interpreter(model: EngineModel(bytes: model.bytes))
                 for index in 0..<min(2, model.inputs.count) {
                     let start = ContinuousClock.now
                     let reply = try await device.infer(model.inputs[index])
                     print("\(model.name): \(reply.counter) instructions per inference, \(ContinuousClock.now - start) wall time under QEMU")
-                    XCTAssertEqual(reply.output, model.referenceOutputs[index], "\(model.name) INFER input \(index)")
+                    XCTAssertEqual(reply.output, model.referenceOutputs[index], "\(model.name) INFER input \(index) vs TFLM")
+                    XCTAssertEqual(reply.output, try host.run(input: model.inputs[index]), "\(model.name) INFER input \(index) vs host engine")
                     XCTAssertGreaterThan(reply.counter, 0)
                 }
                 let count = min(12, model.inputs.count)
@@ -31,7 +35,8 @@ final class VirtualBoardTests: XCTestCase {
                 XCTAssertEqual(batch.count, count)
                 for (index, result) in batch.enumerated() {
                     guard case .fullOutput(_, let output) = result else { return XCTFail("mode 0 gave \(result)") }
-                    XCTAssertEqual(output, model.referenceOutputs[index], "\(model.name) INFER_BATCH input \(index)")
+                    XCTAssertEqual(output, model.referenceOutputs[index], "\(model.name) INFER_BATCH input \(index) vs TFLM")
+                    XCTAssertEqual(output, try host.run(input: model.inputs[index]), "\(model.name) INFER_BATCH input \(index) vs host engine")
                 }
                 let top = try await device.inferBatch(Array(model.inputs[0..<min(4, count)]), mode: .top1)
                 for (index, result) in top.enumerated() {

@@ -47,13 +47,21 @@ final class FixtureModelTests: XCTestCase {
         }
     }
 
-    /// Models under fixtures/unseen (other architectures, when present) are bit-exact as well.
-    func testUnseenInt8ModelsAreBitExact() async throws {
-        let folder = Fixtures.root.appendingPathComponent("unseen")
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-            .filter { $0.hasSuffix(".tflite") && $0.contains("int8") }
-            .map { String($0.dropLast(".tflite".count)) }.sorted()
-        try XCTSkipIf(names.isEmpty, "no fixtures/unseen models yet")
-        for name in names { try await FixtureRun.run("unseen", name).assertBitExact() }
+    /// Models under fixtures/unseen (other architectures nobody tuned the engine against) are bit-exact too, and
+    /// their plan heads equal TFLM's.
+    func testUnseenModelsAreBitExact() async throws {
+        let names = try Self.unseenNames()
+        XCTAssertFalse(names.isEmpty, "fixtures/unseen holds no models")
+        for name in names {
+            try await FixtureRun.run("unseen", name).assertBitExact()
+            let model = try EngineModel(contentsOf: try FixtureFiles.require("unseen/\(name).tflite"))
+            XCTAssertEqual(model.plan.headBytes, try TFLMArena.load("unseen", name).head, name)
+        }
+    }
+
+    static func unseenNames() throws -> [String] {
+        let folder = try FixtureFiles.require("unseen")
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".tflite") }.map { String($0.dropLast(".tflite".count)) }.sorted()
     }
 }
