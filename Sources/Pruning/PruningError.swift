@@ -21,6 +21,10 @@ public enum PruningError: Error, Sendable, Equatable, CustomStringConvertible {
     case model(ModelError)
     /// The model has no subgraph or no prunable weights.
     case nothingToPrune(String)
+    /// A data-driven criterion was asked for without calibration inputs.
+    case missingCalibrationData(criterion: String)
+    /// The host engine could not run the model to measure activations.
+    case engine(String)
 
     public var description: String {
         switch self {
@@ -44,6 +48,10 @@ public enum PruningError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the pruned model is invalid: \(error)"
         case .nothingToPrune(let problem):
             return "nothing to prune: \(problem)."
+        case .missingCalibrationData(let criterion):
+            return "criterion \(criterion) ranks channels by their activations; give calibration inputs (a .npy batch of model inputs)."
+        case .engine(let problem):
+            return problem
         }
     }
 }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import Inference
 import Pruning
 import TFLite
 
 /// `tinyhil prune MODEL -o OUT --method ... (--sparsity S | --ratio R | --ratios FILE)`.
-struct Prune: ParsableCommand {
+struct Prune: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Prune a .tflite model (int8 or float32): unstructured weight sparsity or structured channel removal.",
         discussion: """
@@ -17,7 +18,10 @@ struct Prune: ParsableCommand {
     )
 
     enum Method: String, ExpressibleByArgument, CaseIterable {
-        case magnitude, random, l1, l2
+        case magnitude, random, l1, l2, apoz
+        case meanActivation = "mean-activation"
+
+        var isStructured: Bool { ![.magnitude, .random].contains(self) }
     }
 
     @Argument(help: "Path of a .tflite model.")
@@ -26,8 +30,11 @@ struct Prune: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("output")], help: "Where to write the pruned .tflite model.")
     var output: String
 
-    @Option(help: "magnitude | random (unstructured, with --sparsity) or l1 | l2 (structured, with --ratio/--ratios).")
+    @Option(help: "magnitude | random (unstructured, with --sparsity) or l1 | l2 | apoz | mean-activation (structured, with --ratio/--ratios; the last two need --calibration).")
     var method: Method?
+
+    @Option(help: "A .npy batch of model inputs (first dimension = samples) for --method apoz | mean-activation.")
+    var calibration: String?
 
     @Option(help: "Target weight sparsity in [0, 1) (unstructured).")
     var sparsity: Double?
@@ -63,17 +70,20 @@ struct Prune: ParsableCommand {
         }
         if let method {
             let structured = ratio != nil || ratios != nil
-            if structured, method == .magnitude || method == .random {
+            if structured, !method.isStructured {
                 throw ValidationError("--method \(method.rawValue) is unstructured: use --sparsity, or --method l1|l2 with --ratio")
             }
-            if !structured, method == .l1 || method == .l2 {
+            if !structured, method.isStructured {
                 throw ValidationError("--method \(method.rawValue) is structured: use --ratio or --ratios, or --method magnitude with --sparsity")
             }
+        }
+        if method == .apoz || method == .meanActivation, calibration == nil {
+            throw ValidationError("--method \(method!.rawValue) ranks channels by activations: give --calibration INPUTS.npy")
         }
         if roundTo < 1 { throw ValidationError("--round-to must be at least 1") }
     }
 
-    func run() throws {
+    func run() async throws {
         let bytes: [UInt8]
         do { bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model))) } catch {
             throw PruneFailure("cannot read \(model): \(error.localizedDescription); check the path")
@@ -84,10 +94,20 @@ struct Prune: ParsableCommand {
             let changes: [PruningReport.Change]
             let label: String
             if ratio != nil || ratios != nil {
-                let criterion: ChannelCriterion = method == .l2 ? .l2 : .l1
+                let criterion = ChannelCriterion(rawValue: method?.rawValue ?? "l1") ?? .l1
                 let request: ChannelRatios = try ratio.map { .fixed($0) }
                     ?? ChannelRatios.load(from: URL(fileURLWithPath: ratios!))
-                let result = try ChannelPruner(criterion: criterion, roundTo: roundTo).prune(original, ratios: request)
+                let pruner = ChannelPruner(criterion: criterion, roundTo: roundTo)
+                let result: ChannelPruningResult
+                if let calibration, criterion.isDataDriven {
+                    let inputs: NumPyArray
+                    do { inputs = try NumPyArray(contentsOf: URL(fileURLWithPath: calibration)) } catch {
+                        throw PruneFailure("cannot read calibration inputs \(calibration): \(error)")
+                    }
+                    result = try await pruner.prune(original, ratios: request, calibration: inputs)
+                } else {
+                    result = try pruner.prune(original, ratios: request)
+                }
                 pruned = result.model
                 changes = PruningReport.changes(of: result)
                 label = "structured \(criterion.rawValue), " + (ratio.map { "ratio \($0)" } ?? "ratios from \(ratios!)")

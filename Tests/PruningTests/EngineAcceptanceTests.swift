@@ -25,7 +25,7 @@ final class EngineAcceptanceTests: XCTestCase {
     func testStructuredHalfRunsInEngine() async throws {
         for (folder, name) in Self.models {
             let model = try Model(contentsOf: Fixtures.root.appendingPathComponent("\(folder)/\(name).tflite"))
-            for criterion in ChannelCriterion.allCases {
+            for criterion in [ChannelCriterion.l1, .l2] {
                 let result = try ChannelPruner(criterion: criterion).prune(model, ratios: .fixed(0.5))
                 try await check(result.model, like: folder, name)
             }

@@ -1,8 +1,14 @@
 import TFLite
 
-/// How channel units are ranked: a norm of all weights that touch a unit, aggregated over the group.
+/// How channel units are ranked: a norm of all weights that touch a unit, aggregated over the group
+/// (`l1`, `l2`), or data-driven on calibration inputs run through the host engine (`meanActivation`: mean
+/// real magnitude of the channel's output; `apoz`: 1 − average percentage of zeros after the activation).
 public enum ChannelCriterion: String, Sendable, CaseIterable {
     case l1, l2
+    case meanActivation = "mean-activation"
+    case apoz
+
+    public var isDataDriven: Bool { self == .meanActivation || self == .apoz }
 }
 
 /// Importance scores of the units of a group. For each weight slice kind (a producer's output filters, a
@@ -26,9 +32,10 @@ enum ChannelImportance {
         }
         func norm(_ v: ConstantValues, axis: Int, index: Int) -> Double {
             var sum = 0.0
-            switch criterion {
-            case .l1: v.forEach(alongAxis: axis, index: index) { sum += Double(abs($0)) }
-            case .l2: v.forEach(alongAxis: axis, index: index) { sum += Double($0) * Double($0) }
+            if criterion == .l2 {
+                v.forEach(alongAxis: axis, index: index) { sum += Double($0) * Double($0) }
+            } else {
+                v.forEach(alongAxis: axis, index: index) { sum += Double(abs($0)) }
             }
             return criterion == .l2 ? sum.squareRoot() : sum
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import TFLite
 
 /// How much of each group to remove.
@@ -55,7 +56,24 @@ public struct ChannelPruner: Sendable {
         self.roundTo = max(1, roundTo)
     }
 
-    public func prune(_ model: Model, ratios: ChannelRatios) throws(PruningError) -> ChannelPruningResult {
+    /// Prunes with a data-driven criterion: measures the producers' output activations on `calibration`
+    /// (a batch of model input 0) with the host engine, then prunes. Weight criteria ignore the data.
+    public func prune(_ model: Model, ratios: ChannelRatios, calibration: NumPyArray) async throws(PruningError)
+        -> ChannelPruningResult
+    {
+        guard criterion.isDataDriven else { return try prune(model, ratios: ratios) }
+        let graph = try DependencyGraph(model: model)
+        let outputs = graph.groups.filter(\.isPrunable).flatMap { group in
+            group.producers.map { model.subgraphs[0].operators[$0].outputs[0] }
+        }
+        let statistics = try await ActivationStatistics.measure(model: model, tensors: outputs, inputs: calibration)
+        return try prune(model, ratios: ratios, statistics: statistics)
+    }
+
+    /// Prunes; `statistics` is required for data-driven criteria (see ``ActivationStatistics/measure``).
+    public func prune(_ model: Model, ratios: ChannelRatios,
+                      statistics: ActivationStatistics? = nil) throws(PruningError) -> ChannelPruningResult {
+        if criterion.isDataDriven, statistics == nil { throw .missingCalibrationData(criterion: criterion.rawValue) }
         let graph = try DependencyGraph(model: model)
         var perGroup: [Int: Double] = [:]
         switch ratios {
@@ -76,7 +94,11 @@ public struct ChannelPruner: Sendable {
         for group in graph.groups {
             guard let ratio = perGroup[group.id] else { continue }
             let removeCount = try removedCount(channels: group.channelCount, ratio: ratio, label: group.label)
-            let scores = try ChannelImportance.scores(of: group, in: graph, model: model, criterion: criterion)
+            let scores = if let statistics, criterion.isDataDriven {
+                try statistics.scores(of: group, graph: graph, model: model, criterion: criterion)
+            } else {
+                try ChannelImportance.scores(of: group, in: graph, model: model, criterion: criterion)
+            }
             let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] < scores[$1] : $0 < $1 }
             let removed = Array(order.prefix(removeCount)).sorted()
             removal[group.id] = Set(removed)
