@@ -39,10 +39,10 @@ final class AssertionsBiteTests: XCTestCase {
     func testAFootprintThatCannotFitIsReported() throws {
         let tinyBoard = BoardLimits(name: "a 16 KiB board", ramBytes: 16 * 1024, flashBytes: 64 * 1024,
                                     firmwareRAMBytes: 4 * 1024, firmwareFlashBytes: 16 * 1024)
+        let model = try ModelFixtures.model(named: "lenet_int8")
         let collector = IssueCollector()
-        withIssueReporters([collector]) {
-            assertFits(try! ModelFixtures.model(named: "lenet_int8"), on: tinyBoard)
-        }
+        let footprint = withIssueReporters([collector]) { assertFits(model, on: tinyBoard) }
+        XCTAssertNotNil(footprint, "the footprint itself must be computed")
         XCTAssertEqual(collector.messages.count, 1, "\(collector.messages)")
         XCTAssertTrue(collector.messages.first?.contains("does not fit a 16 KiB board") ?? false, "\(collector.messages)")
     }

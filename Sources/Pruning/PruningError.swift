@@ -26,6 +26,8 @@ public enum PruningError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidRatio(let value, let what):
             return "\(what) \(value) is outside 0 ..< 1; give a fraction such as 0.5."
+        case .ratioEmptiesGroup(_, 0, let ratio):
+            return "ratio \(ratio) would remove every channel of every prunable layer; use a ratio below 1."
         case .ratioEmptiesGroup(let group, let channels, let ratio):
             return "ratio \(ratio) would remove all \(channels) channels of \(group); use a ratio below 1."
         case .unknownLayer(let key):

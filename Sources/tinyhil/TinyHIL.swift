@@ -21,6 +21,7 @@ struct TinyHIL: AsyncParsableCommand {
             AlignCommand.self,
             ExportCCommand.self,
             Inspect.self,
+            Prune.self,
             Infer.self,
             Eval.self,
             BenchHost.self,

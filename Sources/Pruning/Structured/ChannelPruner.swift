@@ -114,7 +114,7 @@ public struct ChannelPruner: Sendable {
 
     static func check(_ ratio: Double) throws(PruningError) {
         guard ratio.isFinite else { throw .invalidRatio(ratio, what: "ratio") }
-        if ratio >= 1 { throw .ratioEmptiesGroup(group: "every layer", channels: 0, ratio: ratio) }
+        if ratio >= 1 { throw .ratioEmptiesGroup(group: "every prunable layer", channels: 0, ratio: ratio) }
         guard ratio >= 0 else { throw .invalidRatio(ratio, what: "ratio") }
     }
 }
