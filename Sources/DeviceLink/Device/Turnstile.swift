@@ -4,7 +4,7 @@ struct Turnstile {
     private var busy = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    /// Returns nil when the caller may go at once, otherwise it must wait to be resumed.
+    /// Resumes `continuation` at once when the link is free, otherwise when the callers before it have left.
     mutating func enter(_ continuation: CheckedContinuation<Void, Never>) {
         if busy {
             waiters.append(continuation)
