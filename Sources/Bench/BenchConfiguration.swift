@@ -22,11 +22,15 @@ public struct BenchConfiguration: Sendable, Equatable {
     public var board: DeviceEndpoint
     public var boardID: String?
     public var meter: MeterChoice
+    /// Virtual board only: build and run the firmware with this version baked in (`make FIRMWARE_VERSION=…`)
+    /// instead of the Makefile's default — how results for several firmware versions are produced without hardware.
+    public var firmwareVersion: String?
 
-    public init(board: DeviceEndpoint, boardID: String? = nil, meter: MeterChoice) {
+    public init(board: DeviceEndpoint, boardID: String? = nil, meter: MeterChoice, firmwareVersion: String? = nil) {
         self.board = board
         self.boardID = boardID
         self.meter = meter
+        self.firmwareVersion = firmwareVersion
     }
 
     /// The default imperfections of the virtual bench's meter: 1 % window-to-window variation (the Pico study saw
@@ -34,10 +38,13 @@ public struct BenchConfiguration: Sendable, Equatable {
     public static let virtualImperfections = SimulatedImperfections(sampleNoise: 0.02, windowNoise: 0.01)
 
     /// The firmware under QEMU with the simulated Pico meter.
-    public static func virtual(seed: UInt64 = 1, imperfections: SimulatedImperfections = virtualImperfections) -> Self {
+    public static func virtual(
+        seed: UInt64 = 1, imperfections: SimulatedImperfections = virtualImperfections, firmwareVersion: String? = nil
+    ) -> Self {
         BenchConfiguration(
             board: .virtual, boardID: "virtual-mps2-an385",
-            meter: .simulated(SimulatedMeter.Configuration(imperfections: imperfections, seed: seed)))
+            meter: .simulated(SimulatedMeter.Configuration(imperfections: imperfections, seed: seed)),
+            firmwareVersion: firmwareVersion)
     }
 
     /// The bench named by the environment: `TINYHIL_BENCH` (a configuration file), or `TINYHIL_PORT` (a board
@@ -128,7 +135,16 @@ extension Bench {
     /// `close()` stops it).
     public static func open(_ configuration: BenchConfiguration) async throws(BenchError) -> Bench {
         let device: Device
-        do { device = try await configuration.board.open() } catch let error as DeviceError {
+        do {
+            if configuration.board == .virtual {
+                let board = try await VirtualBoard.start(firmwareVersion: configuration.firmwareVersion)
+                // The device keeps its emulator alive until closed (QEMU also dies with this process).
+                await board.device.addCloseAction { await board.shutdown() }
+                device = board.device
+            } else {
+                device = try await configuration.board.open()
+            }
+        } catch let error as DeviceError {
             throw .device(error)
         } catch {
             throw .invalidRequest("cannot open the board \(configuration.board): \(error)")

@@ -8,11 +8,11 @@ import PowerMeter
 /// Tests and tools speak to this type; whether the board is a Pico on a USB-UART or the firmware under QEMU, and
 /// whether the meter is a PPK2 or the simulated one, is decided when the bench is opened (`BenchConfiguration`).
 public actor Bench {
-    public let device: Device
-    public let meter: any PowerMeter
+    public nonisolated let device: Device
+    public nonisolated let meter: any PowerMeter
     /// Stable identifier of the board (its USB serial number, or `virtual-mps2-an385`).
-    public let boardID: String
-    public let board: HelloReply
+    public nonisolated let boardID: String
+    public nonisolated let board: HelloReply
     private var loadedModelSHA256: String?
     private var loadedModelInfo: ModelInfo?
     private var closeActions: [@Sendable () async -> Void] = []

@@ -19,22 +19,36 @@ public enum FirmwareBuild {
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }()
 
-    /// The ELF that `make` produces for `board`.
-    public static func elf(repository: URL = defaultRepository, board: String = "mps2-an385") -> URL {
-        repository.appendingPathComponent("firmware/build/\(board)/firmware.elf")
+    /// The ELF that `make` produces for `board` (and for a firmware version other than the Makefile's default,
+    /// in a build folder of its own, so two versions can be kept and run side by side).
+    public static func elf(repository: URL = defaultRepository, board: String = "mps2-an385",
+                           firmwareVersion: String? = nil) -> URL {
+        repository.appendingPathComponent("firmware/\(buildDirectory(board: board, firmwareVersion: firmwareVersion))/firmware.elf")
+    }
+
+    /// `build/<board>`, or `build/<board>-v<version>` for an explicit firmware version.
+    static func buildDirectory(board: String, firmwareVersion: String?) -> String {
+        firmwareVersion.map { "build/\(board)-v\($0)" } ?? "build/\(board)"
     }
 
     /// Runs make (a no-op when nothing changed) and returns the ELF's path.
-    public static func ensureBuilt(repository: URL = defaultRepository, board: String = "mps2-an385") async throws(VirtualBoardError)
-        -> URL
-    {
+    /// - Parameter firmwareVersion: bake this version into the firmware (`make FIRMWARE_VERSION=…`) instead of the
+    ///   Makefile's default, e.g. to record results for two firmware versions.
+    public static func ensureBuilt(
+        repository: URL = defaultRepository, board: String = "mps2-an385", firmwareVersion: String? = nil
+    ) async throws(VirtualBoardError) -> URL {
+        if let firmwareVersion, firmwareVersion.isEmpty
+            || !firmwareVersion.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-+".contains($0)) }) {
+            throw .firmwareBuildFailed(command: "make FIRMWARE_VERSION=\(firmwareVersion)",
+                                       output: "a firmware version may hold only letters, digits and . _ - +")
+        }
         let firmware = repository.appendingPathComponent("firmware")
         guard FileManager.default.fileExists(atPath: firmware.appendingPathComponent("Makefile").path) else {
             throw .repositoryNotFound(path: repository.path)
         }
         guard let make = ChildProcess.find("make") else { throw .toolMissing(name: "make") }
         guard ChildProcess.find("arm-none-eabi-gcc") != nil else { throw .toolMissing(name: "arm-none-eabi-gcc (ARM toolchain)") }
-        let elf = elf(repository: repository, board: board)
+        let elf = elf(repository: repository, board: board, firmwareVersion: firmwareVersion)
         try await runBlocking { () throws(VirtualBoardError) in
             let lockDirectory = BoardLock.directory
             mkdir(lockDirectory, 0o700)
@@ -43,7 +57,11 @@ public enum FirmwareBuild {
             defer { if lockFD >= 0 { POSIX.close(lockFD) } }
             let log = NSTemporaryDirectory() + "tinyhil-make-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
             defer { unlink(log) }
-            let arguments = ["-C", firmware.path, "board=\(board)"]
+            var arguments = ["-C", firmware.path, "board=\(board)"]
+            if let firmwareVersion {
+                arguments += ["FIRMWARE_VERSION=\(firmwareVersion)",
+                              "BUILD=\(buildDirectory(board: board, firmwareVersion: firmwareVersion))"]
+            }
             let process = try ChildProcess(executable: make, arguments: arguments, outputPath: log)
             let status = process.waitUntilExit()
             guard status == 0 else {

@@ -41,11 +41,11 @@ public final class VirtualBoard: Sendable {
     ///   - wrapTransport: lets tests put a `ByteCountingTransport` or `FaultInjectingTransport` on the link.
     public static func start(
         repository: URL = FirmwareBuild.defaultRepository, timeouts: DeviceTimeouts = .standard,
-        startupTimeout: Duration = .seconds(20), lockKey: String? = nil,
+        startupTimeout: Duration = .seconds(20), lockKey: String? = nil, firmwareVersion: String? = nil,
         wrapTransport: (@Sendable (SocketTransport) -> any Transport)? = nil
     ) async throws -> VirtualBoard {
         guard let qemu = ChildProcess.find("qemu-system-arm") else { throw VirtualBoardError.toolMissing(name: "qemu-system-arm") }
-        let elf = try await FirmwareBuild.ensureBuilt(repository: repository)
+        let elf = try await FirmwareBuild.ensureBuilt(repository: repository, firmwareVersion: firmwareVersion)
         let lock = try lockKey.map { key throws(DeviceError) in try BoardLock.acquire(key: key, endpoint: "virtual board") }
         var template = Array("/tmp/tinyhil-vb-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
