@@ -24,8 +24,10 @@ final class AssertionsBiteTests: XCTestCase {
         let baseline = try ModelFixtures.model(named: "lenet_int8")
         let pruned = try ModelFixtures.model(named: "lenet_channel_pruned_int8")
         let collector = IssueCollector()
-        let comparison = await withIssueReporters([collector]) {
-            await assertEnergy(of: pruned, atMost: 0.05, times: baseline, on: bench, pairs: 5)
+        let comparison = await withoutBudgetLog {
+            await withIssueReporters([collector]) {
+                await assertEnergy(of: pruned, atMost: 0.05, times: baseline, on: bench, pairs: 5)
+            }
         }
         let unwrapped = try XCTUnwrap(comparison, "the comparison itself must succeed: \(collector.messages)")
         XCTAssertEqual(collector.messages.count, 1, "\(collector.messages)")
@@ -41,7 +43,7 @@ final class AssertionsBiteTests: XCTestCase {
                                     firmwareRAMBytes: 4 * 1024, firmwareFlashBytes: 16 * 1024)
         let model = try ModelFixtures.model(named: "lenet_int8")
         let collector = IssueCollector()
-        let footprint = withIssueReporters([collector]) { assertFits(model, on: tinyBoard) }
+        let footprint = withoutBudgetLog { withIssueReporters([collector]) { assertFits(model, on: tinyBoard) } }
         XCTAssertNotNil(footprint, "the footprint itself must be computed")
         XCTAssertEqual(collector.messages.count, 1, "\(collector.messages)")
         XCTAssertTrue(collector.messages.first?.contains("does not fit a 16 KiB board") ?? false, "\(collector.messages)")

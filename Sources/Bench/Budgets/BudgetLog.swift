@@ -21,6 +21,10 @@ public struct BudgetRecord: Codable, Sendable, Equatable {
 }
 
 public enum BudgetLog {
+    /// False inside `withoutBudgetLog`: checks made there (e.g. tests proving that an assertion fails) are not budgets
+    /// of the project and must not appear in a gate's summary.
+    @TaskLocal public static var isRecording = true
+
     /// The log file, when a gate asked for one.
     public static var path: String? {
         ProcessInfo.processInfo.environment["TINYHIL_BUDGET_LOG"].flatMap { $0.isEmpty ? nil : $0 }
@@ -28,7 +32,7 @@ public enum BudgetLog {
 
     /// Appends `record` as one JSON line (O_APPEND: safe across test processes).
     public static func append(_ record: BudgetRecord, to path: String? = BudgetLog.path) {
-        guard let path, let data = try? JSONEncoder().encode(record) else { return }
+        guard isRecording, let path, let data = try? JSONEncoder().encode(record) else { return }
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         guard fd >= 0 else { return }
         defer { close(fd) }
@@ -58,4 +62,14 @@ public enum BudgetLog {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+}
+
+/// Runs `body` without logging its budget checks (see `BudgetLog.isRecording`).
+public func withoutBudgetLog<T>(_ body: () async throws -> T) async rethrows -> T {
+    try await BudgetLog.$isRecording.withValue(false, operation: body)
+}
+
+/// Synchronous form of `withoutBudgetLog`.
+public func withoutBudgetLog<T>(_ body: () throws -> T) rethrows -> T {
+    try BudgetLog.$isRecording.withValue(false, operation: body)
 }
