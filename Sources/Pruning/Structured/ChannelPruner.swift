@@ -127,7 +127,7 @@ public struct ChannelPruner: Sendable {
 
     /// Channels removed from a group of `channels` at `ratio`: ⌊channels · ratio⌋, then the kept count is
     /// rounded up to a multiple of `roundTo`. Throws if nothing would be left.
-    func removedCount(channels: Int, ratio: Double, label: String) throws(PruningError) -> Int {
+    public func removedCount(channels: Int, ratio: Double, label: String = "a layer") throws(PruningError) -> Int {
         var keep = channels - Int((Double(channels) * ratio).rounded(.down))
         if roundTo > 1 { keep = min(channels, (keep + roundTo - 1) / roundTo * roundTo) }
         guard keep > 0 else { throw .ratioEmptiesGroup(group: label, channels: channels, ratio: ratio) }
