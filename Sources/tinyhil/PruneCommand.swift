@@ -48,7 +48,7 @@ struct Prune: AsyncParsableCommand {
     @Option(help: "Keep channel counts a multiple of N (structured).")
     var roundTo: Int = 1
 
-    @Flag(help: "Unstructured: one magnitude threshold across all layers instead of per layer.")
+    @Flag(help: "One threshold across all layers instead of per layer (unstructured: magnitude; structured with --ratio: importance).")
     var global = false
 
     @Option(help: "Unstructured: zero blocks of N consecutive weights along input channels (1×N).")
@@ -161,7 +161,7 @@ struct Prune: AsyncParsableCommand {
                 label = "genetic (\(criterion.rawValue), fitness \(validation == nil ? "retained importance" : "validation accuracy") \(String(format: "%.4f", result.best.fitness)), \(result.evaluatedCandidates) candidates, Pareto front \(result.paretoFront.count): " + result.paretoFront.map { "MACs \($0.cost.macs) fitness \(String(format: "%.3f", $0.fitness))" }.joined(separator: "; ") + ")"
             } else if ratio != nil || ratios != nil {
                 let criterion = ChannelCriterion(rawValue: method?.rawValue ?? "l1") ?? .l1
-                let request: ChannelRatios = try ratio.map { .fixed($0) }
+                let request: ChannelRatios = try ratio.map { global ? .global($0) : .fixed($0) }
                     ?? ChannelRatios.load(from: URL(fileURLWithPath: ratios!))
                 let pruner = ChannelPruner(criterion: criterion, roundTo: roundTo)
                 let result: ChannelPruningResult
@@ -176,7 +176,7 @@ struct Prune: AsyncParsableCommand {
                 }
                 pruned = result.model
                 changes = PruningReport.changes(of: result)
-                label = "structured \(criterion.rawValue), " + (ratio.map { "ratio \($0)" } ?? "ratios from \(ratios!)")
+                label = "structured \(criterion.rawValue), " + (ratio.map { "\(global ? "global " : "")ratio \($0)" } ?? "ratios from \(ratios!)")
             } else {
                 let selection: WeightSelection = method == .random ? .random(seed: seed) : .magnitude
                 var pattern = SparsityPattern.elementwise
