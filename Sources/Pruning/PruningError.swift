@@ -25,6 +25,8 @@ public enum PruningError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingCalibrationData(criterion: String)
     /// The host engine could not run the model to measure activations.
     case engine(String)
+    /// Resource limits that no allowed pruning can meet.
+    case limitsUnreachable(String)
 
     public var description: String {
         switch self {
@@ -52,6 +54,8 @@ public enum PruningError: Error, Sendable, Equatable, CustomStringConvertible {
             return "criterion \(criterion) ranks channels by their activations; give calibration inputs (a .npy batch of model inputs)."
         case .engine(let problem):
             return problem
+        case .limitsUnreachable(let problem):
+            return "no pruning within the allowed ratios meets the limits: \(problem). Relax a limit or allow larger ratios."
         }
     }
 }

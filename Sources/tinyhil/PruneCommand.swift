@@ -48,7 +48,7 @@ struct Prune: AsyncParsableCommand {
     @Option(help: "Keep channel counts a multiple of N (structured).")
     var roundTo: Int = 1
 
-    @Flag(help: "Unstructured: one magnitude threshold across all layers instead of per layer.")
+    @Flag(help: "One threshold across all layers instead of per layer (unstructured: magnitude; structured with --ratio: importance).")
     var global = false
 
     @Option(help: "Unstructured: zero blocks of N consecutive weights along input channels (1×N).")
@@ -60,16 +60,49 @@ struct Prune: AsyncParsableCommand {
     @Option(help: "Seed for --method random.")
     var seed: UInt64 = 0
 
+    @Flag(help: "Structured, genetic mode: search per-layer ratios under --max-arena/--max-flash/--max-macs.")
+    var genetic = false
+
+    @Option(help: "Genetic: hard limit on TFLite Micro arena bytes (planned head + persistent estimate).")
+    var maxArena: Int?
+
+    @Option(help: "Genetic: hard limit on flash (.tflite) bytes.")
+    var maxFlash: Int?
+
+    @Option(help: "Genetic: hard limit on MACs (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED).")
+    var maxMacs: Int?
+
+    @Option(help: "Genetic: generations.")
+    var generations: Int = 25
+
+    @Option(help: "Genetic: population size.")
+    var population: Int = 10
+
+    @Option(help: "Genetic: .npy validation inputs (not the test split); fitness is then accuracy. Needs --validation-labels.")
+    var validationInputs: String?
+
+    @Option(help: "Genetic: .npy validation labels (integers, one per input).")
+    var validationLabels: String?
+
     @Flag(help: "Print the before/after report as JSON.")
     var json = false
 
     func validate() throws {
-        let modes = [sparsity != nil || nOfM != nil, ratio != nil, ratios != nil].filter { $0 }.count
+        let modes = [sparsity != nil || nOfM != nil, ratio != nil, ratios != nil, genetic].filter { $0 }.count
         guard modes == 1 else {
-            throw ValidationError("give exactly one of --sparsity (or --n-of-m), --ratio, --ratios")
+            throw ValidationError("give exactly one of --sparsity (or --n-of-m), --ratio, --ratios, --genetic")
+        }
+        if genetic, maxArena == nil, maxFlash == nil, maxMacs == nil {
+            throw ValidationError("--genetic needs at least one of --max-arena, --max-flash, --max-macs")
+        }
+        if genetic, method == .apoz || method == .meanActivation {
+            throw ValidationError("--genetic ranks channels by l1 or l2")
+        }
+        if (validationInputs == nil) != (validationLabels == nil) {
+            throw ValidationError("give both --validation-inputs and --validation-labels")
         }
         if let method {
-            let structured = ratio != nil || ratios != nil
+            let structured = ratio != nil || ratios != nil || genetic
             if structured, !method.isStructured {
                 throw ValidationError("--method \(method.rawValue) is unstructured: use --sparsity, or --method l1|l2 with --ratio")
             }
@@ -93,9 +126,42 @@ struct Prune: AsyncParsableCommand {
             let pruned: Model
             let changes: [PruningReport.Change]
             let label: String
-            if ratio != nil || ratios != nil {
+            if genetic {
                 let criterion = ChannelCriterion(rawValue: method?.rawValue ?? "l1") ?? .l1
-                let request: ChannelRatios = try ratio.map { .fixed($0) }
+                var validation: ValidationSet?
+                if let validationInputs, let validationLabels {
+                    do {
+                        let inputs = try NumPyArray(contentsOf: URL(fileURLWithPath: validationInputs))
+                        let labelArray = try NumPyArray(contentsOf: URL(fileURLWithPath: validationLabels))
+                        let labels: [Int] = labelArray.elementType == .uint8
+                            ? labelArray.bytes.map { Int($0) } : try (labelArray.values() as [Int32]).map { Int($0) }
+                        validation = ValidationSet(inputs: inputs, labels: labels)
+                    } catch {
+                        throw PruneFailure("cannot read validation data: \(error)")
+                    }
+                }
+                let search = GeneticSearch(population: population, generations: generations, seed: seed, criterion: criterion)
+                let quiet = json
+                let result = try await search.run(
+                    model: original, limits: ResourceLimits(maxArenaBytes: maxArena, maxFlashBytes: maxFlash, maxMACs: maxMacs),
+                    validation: validation,
+                    progress: { generation, best in
+                        if !quiet {
+                            FileHandle.standardError.write(Data("generation \(generation + 1): best fitness \(best.map { String(format: "%.4f", $0) } ?? "none feasible yet")\n".utf8))
+                        }
+                    })
+                pruned = result.best.model
+                let graph = try DependencyGraph(model: original)
+                changes = graph.groups.filter(\.isPrunable).map { group in
+                    let ratio = result.best.ratios[group.id] ?? 0
+                    let removed = (try? ChannelPruner(criterion: criterion).removedCount(channels: group.channelCount, ratio: ratio)) ?? 0
+                    return PruningReport.Change(layer: "\(group.label) ratio \(ratio)", before: group.channelCount,
+                                                after: group.channelCount - removed, sparsity: nil)
+                }
+                label = "genetic (\(criterion.rawValue), fitness \(validation == nil ? "retained importance" : "validation accuracy") \(String(format: "%.4f", result.best.fitness)), \(result.evaluatedCandidates) candidates, Pareto front \(result.paretoFront.count): " + result.paretoFront.map { "MACs \($0.cost.macs) fitness \(String(format: "%.3f", $0.fitness))" }.joined(separator: "; ") + ")"
+            } else if ratio != nil || ratios != nil {
+                let criterion = ChannelCriterion(rawValue: method?.rawValue ?? "l1") ?? .l1
+                let request: ChannelRatios = try ratio.map { global ? .global($0) : .fixed($0) }
                     ?? ChannelRatios.load(from: URL(fileURLWithPath: ratios!))
                 let pruner = ChannelPruner(criterion: criterion, roundTo: roundTo)
                 let result: ChannelPruningResult
@@ -110,7 +176,7 @@ struct Prune: AsyncParsableCommand {
                 }
                 pruned = result.model
                 changes = PruningReport.changes(of: result)
-                label = "structured \(criterion.rawValue), " + (ratio.map { "ratio \($0)" } ?? "ratios from \(ratios!)")
+                label = "structured \(criterion.rawValue), " + (ratio.map { "\(global ? "global " : "")ratio \($0)" } ?? "ratios from \(ratios!)")
             } else {
                 let selection: WeightSelection = method == .random ? .random(seed: seed) : .magnitude
                 var pattern = SparsityPattern.elementwise

@@ -147,3 +147,26 @@ final class ChannelSurgeryTests: XCTestCase {
         XCTAssertEqual(result.outcomes.map(\.channelsAfter), [8, 16, 64, 48])
     }
 }
+
+/// *global* mode: one threshold across groups.
+final class GlobalChannelPruningTests: XCTestCase {
+    func testGlobalRemovesTheRequestedShareWithUnequalLayers() throws {
+        let model = try PruningFixtures.model("lenet_int8")
+        let result = try ChannelPruner().prune(model, ratios: .global(0.5))
+        let before = result.outcomes.reduce(0) { $0 + $1.channelsBefore }
+        let after = result.outcomes.reduce(0) { $0 + $1.channelsAfter }
+        XCTAssertEqual(before, 12 + 32 + 120 + 84)
+        XCTAssertEqual(before - after, 124)   // ⌊248 · 0.5⌋
+        XCTAssertTrue(result.outcomes.allSatisfy { $0.channelsAfter >= 1 })
+        // one threshold, so the layers do not all lose half
+        XCTAssertNotEqual(result.outcomes.map(\.channelsAfter), [6, 16, 60, 42])
+        _ = try Model(bytes: try result.model.serialized())
+    }
+
+    func testGlobalNeverEmptiesAGroup() throws {
+        let model = try PruningFixtures.model("dscnn_int8")
+        let result = try ChannelPruner().prune(model, ratios: .global(0.95))
+        XCTAssertTrue(result.outcomes.allSatisfy { $0.channelsAfter >= 1 })
+        _ = try Model(bytes: try result.model.serialized())
+    }
+}

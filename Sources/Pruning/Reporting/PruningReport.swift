@@ -21,6 +21,13 @@ public struct PruningReport: Sendable, Codable, Equatable {
         public var after: Int
         /// Zero weights / all weights (unstructured), nil for channel groups.
         public var sparsity: Double?
+
+        public init(layer: String, before: Int, after: Int, sparsity: Double?) {
+            self.layer = layer
+            self.before = before
+            self.after = after
+            self.sparsity = sparsity
+        }
     }
 
     public var method: String

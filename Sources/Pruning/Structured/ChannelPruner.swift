@@ -9,6 +9,9 @@ public enum ChannelRatios: Sendable, Equatable {
     /// *dynamic* mode: a fraction per layer, keyed by operator index ("4") or tensor name; layers not named
     /// keep all their channels.
     case perLayer([String: Double])
+    /// *global* mode: this fraction of all prunable channels removed where importance is lowest across
+    /// groups (each group's scores normalised by its largest), every group keeping at least one channel.
+    case global(Double)
 
     /// Reads a *dynamic* ratios file: a JSON object `{"<op index or tensor name>": ratio, ...}`.
     public static func load(from url: URL) throws(PruningError) -> ChannelRatios {
@@ -75,30 +78,60 @@ public struct ChannelPruner: Sendable {
                       statistics: ActivationStatistics? = nil) throws(PruningError) -> ChannelPruningResult {
         if criterion.isDataDriven, statistics == nil { throw .missingCalibrationData(criterion: criterion.rawValue) }
         let graph = try DependencyGraph(model: model)
-        var perGroup: [Int: Double] = [:]
+        func importance(_ group: DependencyGroup) throws(PruningError) -> [Double] {
+            if let statistics, criterion.isDataDriven {
+                return try statistics.scores(of: group, graph: graph, model: model, criterion: criterion)
+            }
+            return try ChannelImportance.scores(of: group, in: graph, model: model, criterion: criterion)
+        }
+        var removeCounts: [Int: Int] = [:]
+        var groupScores: [Int: [Double]] = [:]
         switch ratios {
         case .fixed(let ratio):
             try Self.check(ratio)
-            for group in graph.groups where group.isPrunable { perGroup[group.id] = ratio }
-            if perGroup.isEmpty { throw .nothingToPrune("no group of channels can be pruned in this model") }
+            for group in graph.groups where group.isPrunable {
+                removeCounts[group.id] = try removedCount(channels: group.channelCount, ratio: ratio, label: group.label)
+            }
+            if removeCounts.isEmpty { throw .nothingToPrune("no group of channels can be pruned in this model") }
         case .perLayer(let table):
             for (key, ratio) in table.sorted(by: { $0.key < $1.key }) {
                 try Self.check(ratio)
                 let group = try graph.group(forLayer: key, in: model)
                 if let reason = group.blockReason { throw .layerNotPrunable(layer: "'\(key)' (\(group.label))", reason: reason) }
-                perGroup[group.id] = ratio
+                removeCounts[group.id] = try removedCount(channels: group.channelCount, ratio: ratio, label: group.label)
+            }
+        case .global(let ratio):
+            try Self.check(ratio)
+            var pool: [(score: Double, group: Int, unit: Int)] = []
+            for group in graph.groups where group.isPrunable {
+                let raw = try importance(group)
+                groupScores[group.id] = raw
+                let largest = raw.max() ?? 0
+                for (unit, score) in raw.enumerated() { pool.append((largest > 0 ? score / largest : 0, group.id, unit)) }
+            }
+            if pool.isEmpty { throw .nothingToPrune("no group of channels can be pruned in this model") }
+            pool.sort { $0.score != $1.score ? $0.score < $1.score : ($0.group, $0.unit) < ($1.group, $1.unit) }
+            var budget = Int((Double(pool.count) * ratio).rounded(.down))
+            let sizes = Dictionary(uniqueKeysWithValues: graph.groups.map { ($0.id, $0.channelCount) })
+            for entry in pool where budget > 0 {
+                let current = removeCounts[entry.group, default: 0]
+                guard current + 1 < sizes[entry.group]! else { continue }
+                removeCounts[entry.group] = current + 1
+                budget -= 1
+            }
+            if roundTo > 1 {
+                for (id, count) in removeCounts {
+                    let channels = sizes[id]!
+                    removeCounts[id] = channels - min(channels, (channels - count + roundTo - 1) / roundTo * roundTo)
+                }
             }
         }
         var removal: [Int: Set<Int>] = [:]
         var outcomes: [GroupOutcome] = []
         for group in graph.groups {
-            guard let ratio = perGroup[group.id] else { continue }
-            let removeCount = try removedCount(channels: group.channelCount, ratio: ratio, label: group.label)
-            let scores = if let statistics, criterion.isDataDriven {
-                try statistics.scores(of: group, graph: graph, model: model, criterion: criterion)
-            } else {
-                try ChannelImportance.scores(of: group, in: graph, model: model, criterion: criterion)
-            }
+            guard let removeCount = removeCounts[group.id] else { continue }
+            let scores: [Double]
+            if let cached = groupScores[group.id] { scores = cached } else { scores = try importance(group) }
             let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] < scores[$1] : $0 < $1 }
             let removed = Array(order.prefix(removeCount)).sorted()
             removal[group.id] = Set(removed)
@@ -127,7 +160,7 @@ public struct ChannelPruner: Sendable {
 
     /// Channels removed from a group of `channels` at `ratio`: ⌊channels · ratio⌋, then the kept count is
     /// rounded up to a multiple of `roundTo`. Throws if nothing would be left.
-    func removedCount(channels: Int, ratio: Double, label: String) throws(PruningError) -> Int {
+    public func removedCount(channels: Int, ratio: Double, label: String = "a layer") throws(PruningError) -> Int {
         var keep = channels - Int((Double(channels) * ratio).rounded(.down))
         if roundTo > 1 { keep = min(channels, (keep + roundTo - 1) / roundTo * roundTo) }
         guard keep > 0 else { throw .ratioEmptiesGroup(group: label, channels: channels, ratio: ratio) }
