@@ -13,17 +13,10 @@ public func assertEnergy(
     recordingIn store: ResultStore? = nil,
     fileID: StaticString = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: UInt = #column
 ) async -> Comparison? {
-    let comparison: Comparison
-    do {
-        comparison = try await bench.compare(
-            baseline: baseline, candidate: candidate, pairs: pairs, inferencesPerWindow: inferencesPerWindow,
-            traceDirectory: Evidence.traceDirectory)
-    } catch {
-        reportIssue("energy of \(candidate.name) vs \(baseline.name) could not be measured: \(error)",
-                    fileID: fileID, filePath: filePath, line: line, column: column)
-        return nil
-    }
-    Evidence.record(comparison.storedResult(), in: store, fileID: fileID, filePath: filePath, line: line, column: column)
+    guard let comparison = await compared(candidate, with: baseline, on: bench, pairs: pairs,
+                                          inferencesPerWindow: inferencesPerWindow, store: store,
+                                          fileID: fileID, filePath: filePath, line: line, column: column)
+    else { return nil }
     let verdict = Budget(limit: Ratio(factor), rule: rule).evaluate(comparison.energyRatio)
     let ratio = comparison.energyRatio
     Evidence.logBudget("energy ratio", subject: "\(candidate.name) / \(baseline.name)",
@@ -79,6 +72,25 @@ public func assertLatency(
     return measurement
 }
 
+/// Compares interleaved on `bench` and records the comparison; a failure to measure is reported and gives nil.
+func compared(
+    _ candidate: ModelUnderTest, with baseline: ModelUnderTest, on bench: Bench, pairs: Int, inferencesPerWindow: Int,
+    store: ResultStore?, fileID: StaticString, filePath: StaticString, line: UInt, column: UInt
+) async -> Comparison? {
+    do {
+        let comparison = try await bench.compare(
+            baseline: baseline, candidate: candidate, pairs: pairs, inferencesPerWindow: inferencesPerWindow,
+            traceDirectory: Evidence.traceDirectory)
+        Evidence.record(comparison.storedResult(), in: store, fileID: fileID, filePath: filePath, line: line, column: column)
+        return comparison
+    } catch {
+        reportIssue("energy of \(candidate.name) vs \(baseline.name) could not be measured: \(error)",
+                    fileID: fileID, filePath: filePath, line: line, column: column)
+        return nil
+    }
+}
+
+/// Measures on `bench` and records the measurement; a failure to measure is reported and gives nil.
 func measured(
     _ model: ModelUnderTest, on bench: Bench, windows: Int, inferencesPerWindow: Int, store: ResultStore?,
     fileID: StaticString, filePath: StaticString, line: UInt, column: UInt
@@ -104,17 +116,10 @@ public func assertEnergyUnchanged(
     on bench: Bench, pairs: Int = 10, inferencesPerWindow: Int = 5, recordingIn store: ResultStore? = nil,
     fileID: StaticString = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: UInt = #column
 ) async -> Comparison? {
-    let comparison: Comparison
-    do {
-        comparison = try await bench.compare(
-            baseline: baseline, candidate: candidate, pairs: pairs, inferencesPerWindow: inferencesPerWindow,
-            traceDirectory: Evidence.traceDirectory)
-    } catch {
-        reportIssue("energy of \(candidate.name) vs \(baseline.name) could not be measured: \(error)",
-                    fileID: fileID, filePath: filePath, line: line, column: column)
-        return nil
-    }
-    Evidence.record(comparison.storedResult(), in: store, fileID: fileID, filePath: filePath, line: line, column: column)
+    guard let comparison = await compared(candidate, with: baseline, on: bench, pairs: pairs,
+                                          inferencesPerWindow: inferencesPerWindow, store: store,
+                                          fileID: fileID, filePath: filePath, line: line, column: column)
+    else { return nil }
     let ratio = comparison.energyRatio
     let unchanged = ratio.lower.value >= 1 - relativeTolerance && ratio.upper.value <= 1 + relativeTolerance
     Evidence.logBudget("energy unchanged", subject: "\(candidate.name) / \(baseline.name)",
