@@ -84,6 +84,12 @@ struct Prune: AsyncParsableCommand {
     @Option(help: "Genetic: .npy validation labels (integers, one per input).")
     var validationLabels: String?
 
+    @Option(help: "Genetic: 'fashion-mnist' validates on the last --validation-images images of its training split (never the test split).")
+    var data: String?
+
+    @Option(help: "Genetic with --data: how many validation images.")
+    var validationImages: Int = 1000
+
     @Flag(help: "Print the before/after report as JSON.")
     var json = false
 
@@ -100,6 +106,12 @@ struct Prune: AsyncParsableCommand {
         }
         if (validationInputs == nil) != (validationLabels == nil) {
             throw ValidationError("give both --validation-inputs and --validation-labels")
+        }
+        if let data {
+            guard data == "fashion-mnist" else { throw ValidationError("--data: only 'fashion-mnist' is known (or give --validation-inputs/--validation-labels)") }
+            guard genetic else { throw ValidationError("--data is for --genetic (validation accuracy as fitness)") }
+            guard validationInputs == nil else { throw ValidationError("give either --data or --validation-inputs, not both") }
+            guard validationImages > 0 else { throw ValidationError("--validation-images must be positive") }
         }
         if let method {
             let structured = ratio != nil || ratios != nil || genetic
@@ -129,6 +141,14 @@ struct Prune: AsyncParsableCommand {
             if genetic {
                 let criterion = ChannelCriterion(rawValue: method?.rawValue ?? "l1") ?? .l1
                 var validation: ValidationSet?
+                if data != nil {
+                    do {
+                        validation = try ValidationSet.fashionMNISTValidation(
+                            count: validationImages, for: try EngineModel(bytes: bytes))
+                    } catch {
+                        throw PruneFailure("cannot load the validation images: \(error)")
+                    }
+                }
                 if let validationInputs, let validationLabels {
                     do {
                         let inputs = try NumPyArray(contentsOf: URL(fileURLWithPath: validationInputs))
