@@ -65,6 +65,23 @@ public struct BenchConfiguration: Sendable, Equatable {
         return try parse(lines, path: "TINYHIL_PORT/TINYHIL_METER")
     }
 
+    /// A `--bench` argument: `virtual`, a configuration file, or a board endpoint (measured with the simulated meter).
+    public static func fromBenchArgument(_ text: String, seed: UInt64) throws(BenchError) -> BenchConfiguration {
+        if text == "virtual" { return .virtual(seed: seed) }
+        let looksLikeConfiguration = text.hasSuffix(".yml") || text.hasSuffix(".yaml")
+        if looksLikeConfiguration, !FileManager.default.fileExists(atPath: text) {
+            throw .configuration(path: text, line: nil, reason: "no such file (a bench configuration; see docs/bench-setup.md)")
+        }
+        if !text.hasPrefix("/dev/"), FileManager.default.fileExists(atPath: text) {
+            let contents: String
+            do { contents = try String(contentsOfFile: text, encoding: .utf8) } catch {
+                throw .configuration(path: text, line: nil, reason: "cannot read: \(error.localizedDescription)")
+            }
+            return try parse(contents, path: text)
+        }
+        return try parse("board: \(text)\nseed: \(seed)\n", path: "--bench \(text)")
+    }
+
     /// Parses a configuration file's text.
     public static func parse(_ text: String, path: String) throws(BenchError) -> BenchConfiguration {
         var values: [String: (value: String, line: Int)] = [:]

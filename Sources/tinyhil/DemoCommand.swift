@@ -22,7 +22,7 @@ struct Demo: AsyncParsableCommand {
         }
         let data = try LabelledInputs.fashionMNIST(limit: images, for: modelsUnderTest[0])
         let resultStore = try ResultStore(path: store)
-        let bench = try await Bench.open(try BenchConfiguration.fromCommandLine(bench, seed: 1))
+        let bench = try await Bench.open(try BenchConfiguration.fromBenchArgument(bench, seed: 1))
         do {
             var rows: [ModelSummary] = []
             for model in modelsUnderTest {

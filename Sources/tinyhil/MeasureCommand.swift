@@ -28,7 +28,7 @@ struct Measure: AsyncParsableCommand {
         let candidate = try ModelUnderTest(contentsOf: URL(fileURLWithPath: model))
         let baselineModel = try baseline.map { try ModelUnderTest(contentsOf: URL(fileURLWithPath: $0)) }
         let resultStore = noRecord ? nil : try ResultStore(path: store)
-        let bench = try await Bench.open(try BenchConfiguration.fromCommandLine(bench, seed: seed))
+        let bench = try await Bench.open(try BenchConfiguration.fromBenchArgument(bench, seed: seed))
         await bench.setProgressHandler { progress in
             guard !json else { return }
             FileHandle.standardError.write(Data("\r\(progress.model): window \(progress.windowsDone)/\(progress.windowsTotal)   ".utf8))
@@ -58,17 +58,5 @@ struct Measure: AsyncParsableCommand {
             await bench.close()
             throw error
         }
-    }
-}
-
-extension BenchConfiguration {
-    /// `virtual`, a configuration file, or a board endpoint with the simulated meter.
-    static func fromCommandLine(_ text: String, seed: UInt64) throws -> BenchConfiguration {
-        if text == "virtual" { return .virtual(seed: seed) }
-        if FileManager.default.fileExists(atPath: text), !text.hasPrefix("/dev/") {
-            let contents = try String(contentsOfFile: text, encoding: .utf8)
-            return try BenchConfiguration.parse(contents, path: text)
-        }
-        return try BenchConfiguration.parse("board: \(text)\nseed: \(seed)\n", path: "--bench \(text)")
     }
 }
