@@ -2,7 +2,8 @@
  * (already offset by the input zero point) times int8 weights, int32 sums. Exact integer
  * arithmetic, so the SSE2 path and the portable path give identical results. Products are at most
  * 255 * 128 and depths are bounded by TH_MAX_ACCUMULATION, so the sums cannot overflow.
- * Define TH_NO_SIMD to force the portable path (what the Cortex-M0+ build uses). */
+ * Define TH_NO_SIMD to force the portable path (what the Cortex-M0+ build uses), TH_NO_AVX2 to
+ * keep SSE2 but leave out the run-time selected AVX2 kernels (tests build all three). */
 #ifndef TH_DOT_H
 #define TH_DOT_H
 
@@ -22,6 +23,25 @@ static inline int32_t th_hsum_epi32(__m128i v) {
   return _mm_cvtsi128_si32(v);
 }
 #endif
+
+/* dst[i] = src[i] - zp as int16, for i < n (the int16 patches the dot products read) */
+static inline void th_widen_sub_s8(const int8_t *src, int32_t n, int32_t zp, int16_t *dst) {
+  int32_t i = 0;
+#if defined(TH_DOT_SSE2)
+  const __m128i vzp = _mm_set1_epi16((int16_t)zp);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
+    _mm_storeu_si128((__m128i *)(void *)(dst + i), _mm_sub_epi16(th_sext_lo_s8(v), vzp));
+    _mm_storeu_si128((__m128i *)(void *)(dst + i + 8), _mm_sub_epi16(th_sext_hi_s8(v), vzp));
+  }
+  if (i + 8 <= n) {
+    const __m128i v = _mm_loadl_epi64((const __m128i *)(const void *)(src + i));
+    _mm_storeu_si128((__m128i *)(void *)(dst + i), _mm_sub_epi16(th_sext_lo_s8(v), vzp));
+    i += 8;
+  }
+#endif
+  for (; i < n; i++) dst[i] = (int16_t)(src[i] - zp);
+}
 
 /* sum_i x[i] * w[i] */
 static inline int32_t th_dot_s16_s8(const int16_t *x, const int8_t *w, int32_t n) {

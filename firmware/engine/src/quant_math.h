@@ -41,6 +41,14 @@ static inline int32_t th_clamp(int32_t x, int32_t lo, int32_t hi) {
 static inline int32_t th_add_wrap(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
 static inline int32_t th_sub_wrap(int32_t a, int32_t b) { return (int32_t)((uint32_t)a - (uint32_t)b); }
 
+/* Exact unsigned division by a small divisor through a multiply (for per-element divisions by a
+ * per-window constant, e.g. average pooling). With m = ceil(2^32 / d), floor(n * m / 2^32) equals
+ * floor(n / d) whenever n * (m * d - 2^32) < 2^32, which holds for 1 <= d <= TH_MAGIC_MAX_DIVISOR
+ * and n <= 256 * d (m * d - 2^32 < d). engine_test checks every d with every n up to 129 * d. */
+#define TH_MAGIC_MAX_DIVISOR 4096
+static inline uint64_t th_magic_for(uint32_t d) { return (((uint64_t)1 << 32) + d - 1u) / d; }
+static inline uint32_t th_div_magic(uint32_t n, uint64_t magic) { return (uint32_t)(((uint64_t)n * magic) >> 32); }
+
 /* frexp by bit manipulation (exact, as libm). */
 double th_frexp(double x, int *exponent);
 /* round half away from zero (as C's round / roundf) */

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "tinyhil_engine.h"
+#include "../src/quant_math.h"
 
 static int g_quiet = 0;
 static int g_float_ulps = 4;
@@ -422,8 +423,33 @@ static int fuzz_model(const char *path, int count) {
   return 0;
 }
 
+/* th_div_magic against C division: every divisor up to TH_MAGIC_MAX_DIVISOR, for each the
+ * dividends around every multiple up to 129 * d (the largest error sits just below a multiple). */
+static int check_magic_division(void) {
+  long checked = 0;
+  for (uint32_t d = 1; d <= TH_MAGIC_MAX_DIVISOR; d++) {
+    const uint64_t m = th_magic_for(d);
+    for (uint32_t q = 0; q <= 129u; q++) {
+      const uint32_t around[4] = {q * d, q * d + d / 2u, q * d + d - 1u, q * d + 1u};
+      for (int j = 0; j < 4; j++) {
+        const uint32_t n = around[j];
+        checked++;
+        if (th_div_magic(n, m) != n / d) {
+          fprintf(stderr, "FAIL th_div_magic(%u, magic for %u) = %u, expected %u\n", n, d, th_div_magic(n, m), n / d);
+          return 1;
+        }
+      }
+    }
+  }
+  if (!g_quiet) printf("ok   th_div_magic: %ld divisions exact\n", checked);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   int fuzz = 0, bench = 0, failures = 0, models = 0;
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--quiet") == 0) g_quiet = 1;
+  failures += check_magic_division();
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--fuzz") == 0 && i + 1 < argc) fuzz = atoi(argv[++i]);
     else if (strcmp(argv[i], "--bench") == 0 && i + 1 < argc) bench = atoi(argv[++i]);

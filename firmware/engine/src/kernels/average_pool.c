@@ -14,17 +14,35 @@ th_status th_prepare_average_pool(const th_prep *c) {
   return TH_OK;
 }
 
-/* (s +- count/2) / count, C division (toward zero) as TFLM; common window sizes get a
- * constant divisor so the compiler can use a multiply instead of a division. */
-static inline int32_t rounded_average(int32_t s, int32_t count) {
-  const int32_t n = s > 0 ? s + count / 2 : s - count / 2;
-  switch (count) {
-    case 4: return n / 4;
-    case 9: return n / 9;
-    case 16: return n / 16;
-    case 25: return n / 25;
-    case 49: return n / 49;
-    default: return n / count;
+/* (s +- count/2) / count rounded toward zero, as TFLM's reference_integer_ops::AveragePool,
+ * clamped to [lo, hi], for a whole window of channel sums. 2x2 and 3x3 windows get a constant
+ * divisor (the compiler turns the loop into vector shifts/multiplies); other window sizes divide
+ * through th_div_magic, exact because |sum| <= 128 * count. */
+static void store_averages(const int32_t *restrict sum, int32_t depth, int32_t count, int32_t lo, int32_t hi,
+                           int8_t *restrict py) {
+  const int32_t half = count / 2;
+  if (count == 4) {
+    for (int32_t ch = 0; ch < depth; ch++) {
+      const int32_t s = sum[ch], n = s > 0 ? s + 2 : s - 2;
+      py[ch] = (int8_t)th_clamp(n / 4, lo, hi);
+    }
+  } else if (count == 9) {
+    for (int32_t ch = 0; ch < depth; ch++) {
+      const int32_t s = sum[ch], n = s > 0 ? s + 4 : s - 4;
+      py[ch] = (int8_t)th_clamp(n / 9, lo, hi);
+    }
+  } else if (count <= TH_MAGIC_MAX_DIVISOR) {
+    const uint64_t magic = th_magic_for((uint32_t)count);
+    for (int32_t ch = 0; ch < depth; ch++) {
+      const int32_t s = sum[ch], n = s > 0 ? s + half : s - half;
+      const int32_t q = (int32_t)th_div_magic(n < 0 ? (uint32_t)0 - (uint32_t)n : (uint32_t)n, magic);
+      py[ch] = (int8_t)th_clamp(n < 0 ? -q : q, lo, hi);
+    }
+  } else {
+    for (int32_t ch = 0; ch < depth; ch++) {
+      const int32_t s = sum[ch], n = s > 0 ? s + half : s - half;
+      py[ch] = (int8_t)th_clamp(n / count, lo, hi);
+    }
   }
 }
 
@@ -34,29 +52,33 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const th_tensor *in = TH_T(ip, op->in[0]), *out = TH_T(ip, op->out);
   const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], depth = in->dims[3];
   const int32_t oh = out->dims[1], ow = out->dims[2];
-  const int8_t *x = (const int8_t *)in->data;
-  int8_t *y = (int8_t *)out->data;
-  int32_t *sum = (int32_t *)(void *)ip->scratch;
+  const int32_t sh = p->stride_h, sw = p->stride_w, ph = p->pad_h, pw = p->pad_w, fh = p->filter_h, fw = p->filter_w;
+  const int32_t lo = p->act_min, hi = p->act_max;
+  const int8_t *restrict x = (const int8_t *)in->data;
+  int8_t *restrict y = (int8_t *)out->data;
+  int32_t *restrict sum = (int32_t *)(void *)ip->scratch;
   for (int32_t b = 0; b < batches; b++)
     for (int32_t oy = 0; oy < oh; oy++)
       for (int32_t ox = 0; ox < ow; ox++) {
-        const int32_t x0 = ox * p->stride_w - p->pad_w, y0 = oy * p->stride_h - p->pad_h;
+        const int32_t x0 = ox * sw - pw, y0 = oy * sh - ph;
         const int32_t fx0 = x0 < 0 ? -x0 : 0, fy0 = y0 < 0 ? -y0 : 0;
-        const int32_t fx1 = p->filter_w < iw - x0 ? p->filter_w : iw - x0;
-        const int32_t fy1 = p->filter_h < ih - y0 ? p->filter_h : ih - y0;
+        const int32_t fx1 = fw < iw - x0 ? fw : iw - x0;
+        const int32_t fy1 = fh < ih - y0 ? fh : ih - y0;
         const int32_t count = (fx1 > fx0 && fy1 > fy0) ? (fx1 - fx0) * (fy1 - fy0) : 0;
+        int8_t *py = y + (((int64_t)b * oh + oy) * ow + ox) * depth;
+        if (count == 0) {
+          for (int32_t ch = 0; ch < depth; ch++) py[ch] = (int8_t)th_clamp(0, lo, hi);
+          continue;
+        }
         for (int32_t ch = 0; ch < depth; ch++) sum[ch] = 0;
-        for (int32_t fy = fy0; fy < fy1; fy++)
+        for (int32_t fy = fy0; fy < fy1; fy++) {
+          const int8_t *restrict row = x + (((int64_t)b * ih + y0 + fy) * iw + x0) * depth;
           for (int32_t fx = fx0; fx < fx1; fx++) {
-            const int8_t *px = x + (((int64_t)b * ih + y0 + fy) * iw + x0 + fx) * depth;
+            const int8_t *restrict px = row + (int64_t)fx * depth;
             for (int32_t ch = 0; ch < depth; ch++) sum[ch] += px[ch];
           }
-        int8_t *py = y + (((int64_t)b * oh + oy) * ow + ox) * depth;
-        for (int32_t ch = 0; ch < depth; ch++) {
-          const int32_t s = sum[ch];
-          const int32_t avg = count > 0 ? rounded_average(s, count) : 0;
-          py[ch] = (int8_t)th_clamp(avg, p->act_min, p->act_max);
         }
+        store_averages(sum, depth, count, lo, hi, py);
       }
 }
 
