@@ -2,6 +2,7 @@
  * has AVX2; the default build flags stay baseline x86-64. Exact integer arithmetic: results are
  * identical to dot.h. */
 #include "dot_x86.h"
+#include "requant_avx2.h"
 
 #include <string.h>
 
@@ -156,106 +157,61 @@ __attribute__((target("avx2"))) void th_outputs4_avx2(const int16_t *x, const in
   }
 }
 
-/* mbqm4 on 8 lanes (the 256-bit instructions work on two independent 128-bit halves). */
-__attribute__((target("avx2"))) static inline __m256i mbqm8(__m256i x, __m256i m, __m256i shift) {
-  const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
-  const __m256i left = _mm256_max_epi32(shift, zero), right = _mm256_max_epi32(_mm256_sub_epi32(zero, shift), zero);
-  const __m256i a = _mm256_sllv_epi32(x, left);
-  const __m256i pos_nudge = _mm256_set1_epi64x(1LL << 30), neg_nudge = _mm256_set1_epi64x(1 - (1LL << 30));
-  const __m256i trunc_adj = _mm256_set1_epi64x((1LL << 31) - 1);
-  __m256i t_even = _mm256_mul_epi32(a, m);
-  __m256i t_odd = _mm256_mul_epi32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(m, 32));
-  __m256i neg_even = _mm256_cmpgt_epi64(zero, t_even), neg_odd = _mm256_cmpgt_epi64(zero, t_odd);
-  t_even = _mm256_add_epi64(t_even, _mm256_blendv_epi8(pos_nudge, neg_nudge, neg_even));
-  t_odd = _mm256_add_epi64(t_odd, _mm256_blendv_epi8(pos_nudge, neg_nudge, neg_odd));
-  t_even = _mm256_srli_epi64(_mm256_add_epi64(t_even, _mm256_and_si256(neg_even, trunc_adj)), 31);
-  t_odd = _mm256_srli_epi64(_mm256_add_epi64(t_odd, _mm256_and_si256(neg_odd, trunc_adj)), 31);
-  const __m256i h = _mm256_blend_epi16(t_even, _mm256_slli_epi64(t_odd, 32), 0xCC);
-  const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, right), one);
-  const __m256i rem = _mm256_and_si256(h, mask);
-  const __m256i thr = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), _mm256_cmpgt_epi32(zero, h));
-  return _mm256_sub_epi32(_mm256_srav_epi32(h, right), _mm256_cmpgt_epi32(rem, thr));
-}
+/* sum over filter rows r and pairs q of broadcast(x pair) * (8 packed channels), for `blocks`
+ * consecutive blocks of 8 channels starting at column o (1 <= blocks <= 4) */
+#define TH_ROWS_LOOP(BODY)                                                            \
+  do {                                                                                \
+    const int32_t *col = wp + o;                                                      \
+    for (int32_t r = 0; r < rows; r++) {                                              \
+      const int16_t *xr = x + (int64_t)r * row_stride;                                \
+      for (int32_t q = 0; q < row_pairs; q++, col += ws) {                            \
+        int32_t pair;                                                                 \
+        memcpy(&pair, xr + 2 * q, 4);                                                 \
+        const __m256i xv = _mm256_set1_epi32(pair);                                   \
+        BODY                                                                          \
+      }                                                                               \
+    }                                                                                 \
+  } while (0)
+#define TH_MADD(acc, off) \
+  acc = _mm256_add_epi32(acc, _mm256_madd_epi16(xv, _mm256_loadu_si256((const __m256i *)(const void *)(col + (off)))));
 
-/* Requantizes 8 accumulators for output channels o .. o + n - 1 (1 <= n <= 8) and stores n bytes;
- * the per-channel arrays are read with a lane mask, never past o + n. */
-__attribute__((target("avx2"))) static inline void requantize8(__m256i acc, int32_t o, int32_t n, const int32_t *bias,
-                                                               const int32_t *mult, const int32_t *shift, __m256i vzp,
-                                                               __m256i vlo, __m256i vhi, int8_t *y) {
-  __m256i b, m, s;
-  if (n >= 8) {
-    b = _mm256_loadu_si256((const __m256i *)(const void *)(bias + o));
-    m = _mm256_loadu_si256((const __m256i *)(const void *)(mult + o));
-    s = _mm256_loadu_si256((const __m256i *)(const void *)(shift + o));
-  } else {
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    const __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lane);
-    b = _mm256_maskload_epi32(bias + o, keep);
-    m = _mm256_maskload_epi32(mult + o, keep);
-    s = _mm256_maskload_epi32(shift + o, keep);
-  }
-  __m256i r = _mm256_add_epi32(mbqm8(_mm256_add_epi32(acc, b), m, s), vzp);
-  r = _mm256_min_epi32(_mm256_max_epi32(r, vlo), vhi);
-  const __m128i r16 = _mm_packs_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1));
-  const __m128i r8 = _mm_packs_epi16(r16, r16);
-  if (n >= 8) {
-    _mm_storel_epi64((__m128i *)(void *)(y + o), r8);
-  } else {
-    int8_t tmp[16];
-    _mm_storeu_si128((__m128i *)(void *)tmp, r8);
-    memcpy(y + o, tmp, (size_t)n);
-  }
-}
-
-__attribute__((target("avx2"))) void th_conv_pixel_avx2(const int16_t *x, int32_t pairs, const int32_t *wp, int32_t ws,
-                                                        int32_t n_out, const int32_t *bias, const int32_t *mult,
-                                                        const int32_t *shift, int32_t out_zp, int32_t lo, int32_t hi,
-                                                        int8_t *y) {
+__attribute__((target("avx2"))) void th_conv_pixel_rows_avx2(const int16_t *x, int32_t row_stride, int32_t rows,
+                                                             int32_t row_pairs, const int32_t *wp, int32_t ws,
+                                                             int32_t n_out, const int32_t *bias, const int32_t *mult,
+                                                             const int32_t *shift, int32_t out_zp, int32_t lo,
+                                                             int32_t hi, int8_t *y) {
   const __m256i vzp = _mm256_set1_epi32(out_zp), vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
   int32_t o = 0;
   /* 32 output channels at a time: four accumulators share each broadcast input pair */
   for (; o + 32 <= n_out; o += 32) {
     __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256(), a2 = _mm256_setzero_si256(),
             a3 = _mm256_setzero_si256();
-    const int32_t *col = wp + o;
-    for (int32_t p = 0; p < pairs; p++, col += ws) {
-      int32_t pair;
-      memcpy(&pair, x + 2 * p, 4);
-      const __m256i xv = _mm256_set1_epi32(pair);
-      a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(xv, _mm256_loadu_si256((const __m256i *)(const void *)col)));
-      a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(xv, _mm256_loadu_si256((const __m256i *)(const void *)(col + 8))));
-      a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(xv, _mm256_loadu_si256((const __m256i *)(const void *)(col + 16))));
-      a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(xv, _mm256_loadu_si256((const __m256i *)(const void *)(col + 24))));
-    }
-    requantize8(a0, o, 8, bias, mult, shift, vzp, vlo, vhi, y);
-    requantize8(a1, o + 8, 8, bias, mult, shift, vzp, vlo, vhi, y);
-    requantize8(a2, o + 16, 8, bias, mult, shift, vzp, vlo, vhi, y);
-    requantize8(a3, o + 24, 8, bias, mult, shift, vzp, vlo, vhi, y);
+    TH_ROWS_LOOP(TH_MADD(a0, 0) TH_MADD(a1, 8) TH_MADD(a2, 16) TH_MADD(a3, 24));
+    requantize8(a0, bias + o, mult + o, shift + o, 8, vzp, vlo, vhi, y + o);
+    requantize8(a1, bias + o + 8, mult + o + 8, shift + o + 8, 8, vzp, vlo, vhi, y + o + 8);
+    requantize8(a2, bias + o + 16, mult + o + 16, shift + o + 16, 8, vzp, vlo, vhi, y + o + 16);
+    requantize8(a3, bias + o + 24, mult + o + 24, shift + o + 24, 8, vzp, vlo, vhi, y + o + 24);
   }
-  /* the rest 16 and then 8 channels at a time (the last block may be partial; ws covers it) */
+  /* then 16 channels at a time; the last block may be partial (ws covers it) */
   for (; o + 8 < n_out; o += 16) {
     __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256();
-    const int32_t *col = wp + o;
-    for (int32_t p = 0; p < pairs; p++, col += ws) {
-      int32_t pair;
-      memcpy(&pair, x + 2 * p, 4);
-      const __m256i xv = _mm256_set1_epi32(pair);
-      a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(xv, _mm256_loadu_si256((const __m256i *)(const void *)col)));
-      a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(xv, _mm256_loadu_si256((const __m256i *)(const void *)(col + 8))));
-    }
-    requantize8(a0, o, 8, bias, mult, shift, vzp, vlo, vhi, y);
-    requantize8(a1, o + 8, n_out - o - 8 < 8 ? n_out - o - 8 : 8, bias, mult, shift, vzp, vlo, vhi, y);
+    TH_ROWS_LOOP(TH_MADD(a0, 0) TH_MADD(a1, 8));
+    requantize8(a0, bias + o, mult + o, shift + o, 8, vzp, vlo, vhi, y + o);
+    requantize8(a1, bias + o + 8, mult + o + 8, shift + o + 8, n_out - o - 8 < 8 ? n_out - o - 8 : 8, vzp, vlo, vhi, y + o + 8);
   }
   if (o < n_out) {
     __m256i a0 = _mm256_setzero_si256();
-    const int32_t *col = wp + o;
-    for (int32_t p = 0; p < pairs; p++, col += ws) {
-      int32_t pair;
-      memcpy(&pair, x + 2 * p, 4);
-      a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(_mm256_set1_epi32(pair), _mm256_loadu_si256((const __m256i *)(const void *)col)));
-    }
-    requantize8(a0, o, n_out - o, bias, mult, shift, vzp, vlo, vhi, y);
+    TH_ROWS_LOOP(TH_MADD(a0, 0));
+    requantize8(a0, bias + o, mult + o, shift + o, n_out - o, vzp, vlo, vhi, y + o);
   }
+}
+#undef TH_MADD
+#undef TH_ROWS_LOOP
+__attribute__((target("avx2"))) void th_requantize_row_avx2(const int32_t *acc, int32_t count, const int32_t *bias_e,
+                                                            const int32_t *mult_e, const int32_t *shift_e,
+                                                            int32_t period, int32_t start, int32_t out_zp, int32_t lo,
+                                                            int32_t hi, int8_t *y) {
+  th_requantize_flat_avx2(acc, count, bias_e, mult_e, shift_e, period, start, out_zp, lo, hi, y);
 }
 #else
 int th_cpu_has_avx2(void) { return 0; }

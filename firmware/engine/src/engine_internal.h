@@ -145,6 +145,7 @@ struct th_interpreter {
   void *hook_ctx;
   const char *eval_error;      /* set by a kernel when TFLM would abort on this input */
   int32_t avx2;                /* host CPU has AVX2: use the AVX2 dot products */
+  int32_t vnni;                /* host CPU has AVX-512 VNNI (and AVX2): use the VNNI kernels */
 };
 
 #define TH_INTERPRETER_MAGIC 0x54484950u

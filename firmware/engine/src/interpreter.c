@@ -151,6 +151,7 @@ th_status th_interpreter_init(th_interpreter **out, const uint8_t *model, uint32
   st = th_plan_run(&m, &s, (void *)a0, (uint32_t)(p0 - a0), &head, ip, err);
   if (st != TH_OK) return st;
   ip->avx2 = th_cpu_has_avx2();
+  ip->vnni = ip->avx2 && th_cpu_has_vnni();
   ip->magic = TH_INTERPRETER_MAGIC;
   *out = ip;
   return TH_OK;

@@ -4,6 +4,8 @@
  * i.e. they contribute nothing, as in TFLM) and takes its dot product with each filter row. */
 #include "kernels.h"
 #include "../dot.h"
+#include "conv_rows_avx2.h"
+#include "conv_rows_vnni.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -148,65 +150,15 @@ static void gather_patch(const conv_shape *g, const int8_t *x, int32_t b, int32_
   }
 }
 
-#if defined(TH_HAVE_AVX2_DOT)
-/* Host AVX2 path. The weights of up to `ws` output channels are packed on the stack as int16
- * pairs, column per channel (see th_conv_pixel_avx2), once per invocation; every output pixel
- * then multiplies one broadcast input pair by 8 channels per instruction, which suits the short
- * receptive fields of early layers that the row-dot path handles poorly. The weights are read in
- * place from the model; the packed block is a per-call cache, gone when the call returns. */
-enum { PACKED_WORDS = 4096 };   /* 16 KiB of stack */
-
-static void pack_pairs(const int8_t *w, int32_t k, int32_t oc0, int32_t n, int32_t ws, int32_t pairs, int32_t *wp) {
-  for (int32_t o = 0; o < ws; o++) {
-    int32_t *col = wp + o;
-    if (o >= n) {
-      for (int32_t p = 0; p < pairs; p++) col[(int64_t)p * ws] = 0;
-      continue;
-    }
-    const int8_t *row = w + (int64_t)(oc0 + o) * k;
-    int32_t p = 0;
-    for (; 2 * p + 1 < k; p++)
-      col[(int64_t)p * ws] = (int32_t)((uint32_t)(uint16_t)(int16_t)row[2 * p] | ((uint32_t)(uint16_t)(int16_t)row[2 * p + 1] << 16));
-    if (p < pairs) col[(int64_t)p * ws] = (int32_t)(uint32_t)(uint16_t)(int16_t)row[2 * p];   /* odd k: high half 0 */
-  }
-}
-
-/* 1 if done; 0 if the filter is too deep for the packed block (the caller then uses row dots) */
-static int eval_int8_packed(th_interpreter *ip, const th_op *op, const conv_shape *g) {
-  const th_conv_params *p = &op->p.conv;
-  const int32_t pairs = (g->k + 1) / 2;
-  const int32_t cout8 = (g->cout + 7) & ~7;
-  int32_t ws = (PACKED_WORDS / (pairs > 0 ? pairs : 1)) & ~7;
-  if (ws < 8 || (int64_t)g->batches * g->oh * g->ow < 8) return 0;
-  if (ws > cout8) ws = cout8;
-  int32_t packed[PACKED_WORDS];
-  const int8_t *x = (const int8_t *)TH_T(ip, op->in[0])->data;
-  const int8_t *w = (const int8_t *)TH_T(ip, op->in[1])->data;
-  int8_t *y = (int8_t *)TH_T(ip, op->out)->data;
-  int16_t *patch = (int16_t *)(void *)ip->scratch;
-  patch[g->k] = 0;   /* the odd tail of the last pair */
-  for (int32_t oc0 = 0; oc0 < g->cout; oc0 += ws) {
-    const int32_t n = g->cout - oc0 < ws ? g->cout - oc0 : ws;
-    pack_pairs(w, g->k, oc0, n, ws, pairs, packed);
-    for (int32_t b = 0; b < g->batches; b++)
-      for (int32_t oy = 0; oy < g->oh; oy++)
-        for (int32_t ox = 0; ox < g->ow; ox++) {
-          gather_patch(g, x, b, oy, ox, patch);
-          int8_t *yo = y + (((int64_t)b * g->oh + oy) * g->ow + ox) * g->cout + oc0;
-          th_conv_pixel_avx2(patch, pairs, packed, ws, n, p->filter_sum + oc0, p->multiplier + oc0, p->shift + oc0,
-                             p->output_zp, p->act_min, p->act_max, yo);
-        }
-  }
-  return 1;
-}
-#endif
-
 static void eval_int8(th_interpreter *ip, const th_op *op) {
   const th_conv_params *p = &op->p.conv;
   const th_tensor *filter = TH_T(ip, op->in[1]);
   const conv_shape g = shape_of(ip, op);
+#if defined(TH_HAVE_VNNI_DOT)
+  if (ip->vnni && th_conv_int8_rows_vnni(ip, op)) return;
+#endif
 #if defined(TH_HAVE_AVX2_DOT)
-  if (ip->avx2 && eval_int8_packed(ip, op, &g)) return;
+  if (ip->avx2 && th_conv_int8_rows_avx2(ip, op)) return;
 #endif
   const int32_t k = g.k, cout = g.cout;
   const int8_t *x = (const int8_t *)TH_T(ip, op->in[0])->data;

@@ -103,6 +103,14 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   for (int32_t b = 0; b < batches; b++) {
     const int8_t *xb = x + (int64_t)b * depth;
     int8_t *yb = y + (int64_t)b * units;
+#if defined(TH_HAVE_VNNI_DOT)
+    if (p->filter_zp == 0 && ip->vnni) {
+      uint8_t *xu = ip->scratch;   /* the input row as u8 = x + 128 */
+      for (int32_t i = 0; i < depth; i++) xu[i] = (uint8_t)((uint8_t)xb[i] ^ 0x80u);
+      th_fully_connected_vnni(xu, w, depth, units, p->filter_sum, p->multiplier, p->shift, zp, ozp, lo, hi, yb);
+      continue;
+    }
+#endif
     if (p->filter_zp == 0) {
       int16_t *x16 = (int16_t *)(void *)ip->scratch;
       for (int32_t i = 0; i < depth; i++) x16[i] = (int16_t)(xb[i] - zp);

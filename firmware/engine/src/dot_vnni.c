@@ -1,0 +1,139 @@
+/* AVX-512 VNNI dot products (x86-64 hosts only; see dot_x86.h), chosen at run time. */
+#include "dot_x86.h"
+#include "requant_avx2.h"
+
+#include <string.h>
+
+#if defined(TH_HAVE_VNNI_DOT)
+#include <immintrin.h>
+
+#define TH_VNNI __attribute__((target("avx2,avx512f,avx512vl,avx512bw,avx512vnni")))
+
+int th_cpu_has_vnni(void) {
+  /* libgcc/compiler-rt also check that the OS saves the AVX-512 state */
+  return __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") &&
+         __builtin_cpu_supports("avx512bw") ? 1 : 0;
+}
+
+/* the accumulation loop of one pixel over filter rows and 4-byte groups, for BLOCKS blocks of 8
+ * channels from column o */
+#define TH_GROUPS_LOOP(BODY)                                                   \
+  do {                                                                         \
+    const int32_t *col = wp + o;                                               \
+    for (int32_t r = 0; r < rows; r++) {                                       \
+      const uint8_t *xr = xp + (int64_t)r * row_stride;                        \
+      for (int32_t g = 0; g < row_groups; g++, col += ws) {                    \
+        int32_t quad;                                                          \
+        memcpy(&quad, xr + 4 * g, 4);                                          \
+        const __m256i xv = _mm256_set1_epi32(quad);                            \
+        BODY                                                                   \
+      }                                                                        \
+    }                                                                          \
+  } while (0)
+#define TH_DP(acc, off) acc = _mm256_dpbusd_epi32(acc, xv, _mm256_loadu_si256((const __m256i *)(const void *)(col + (off))));
+#define TH_ST(acc, off) _mm256_storeu_si256((__m256i *)(void *)(out + o + (off)), acc);
+
+TH_VNNI void th_conv_acc_vnni(const uint8_t *x, int32_t pixel_step, int32_t n_pixels, int32_t row_stride, int32_t rows,
+                              int32_t row_groups, const int32_t *wp, int32_t ws, int32_t n_out, int32_t *acc) {
+  for (int32_t px = 0; px < n_pixels; px++) {
+    const uint8_t *xp = x + (int64_t)px * pixel_step;
+    int32_t *out = acc + (int64_t)px * n_out;
+    int32_t o = 0;
+    for (; o + 32 <= n_out; o += 32) {
+      __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256(), a2 = _mm256_setzero_si256(),
+              a3 = _mm256_setzero_si256();
+      TH_GROUPS_LOOP(TH_DP(a0, 0) TH_DP(a1, 8) TH_DP(a2, 16) TH_DP(a3, 24));
+      TH_ST(a0, 0) TH_ST(a1, 8) TH_ST(a2, 16) TH_ST(a3, 24)
+    }
+    /* the rest: whole 8-lane stores; lanes past n_out land in the next pixel's entries (written
+     * after this) or in the 8 spare entries */
+    for (; o + 8 < n_out; o += 16) {
+      __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256();
+      TH_GROUPS_LOOP(TH_DP(a0, 0) TH_DP(a1, 8));
+      TH_ST(a0, 0) TH_ST(a1, 8)
+    }
+    if (o < n_out) {
+      __m256i a0 = _mm256_setzero_si256();
+      TH_GROUPS_LOOP(TH_DP(a0, 0));
+      TH_ST(a0, 0)
+    }
+  }
+}
+#undef TH_ST
+#undef TH_DP
+#undef TH_GROUPS_LOOP
+
+TH_VNNI static inline int32_t hsum256(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+  return _mm_cvtsi128_si32(s);
+}
+
+TH_VNNI static void rows_dot(const uint8_t *xu, const int8_t *w, int32_t k, int32_t n_out, int32_t *acc, int32_t *wsum) {
+  const __m256i ones = _mm256_set1_epi8(1);
+  const int32_t tail = k & 31;
+  const __mmask32 tail_mask = tail ? (__mmask32)((1u << tail) - 1u) : 0;
+  const __m256i xtail = _mm256_maskz_loadu_epi8(tail_mask, xu + (k - tail));
+  int32_t o = 0;
+  for (; o + 2 <= n_out; o += 2) {
+    const int8_t *w0 = w + (int64_t)o * k, *w1 = w0 + k;
+    __m256i d0 = _mm256_setzero_si256(), d1 = _mm256_setzero_si256();
+    __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+    int32_t i = 0;
+    for (; i + 32 <= k; i += 32) {
+      const __m256i xv = _mm256_loadu_si256((const __m256i *)(const void *)(xu + i));
+      const __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(w0 + i));
+      const __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(w1 + i));
+      d0 = _mm256_dpbusd_epi32(d0, xv, v0);
+      d1 = _mm256_dpbusd_epi32(d1, xv, v1);
+      s0 = _mm256_dpbusd_epi32(s0, ones, v0);
+      s1 = _mm256_dpbusd_epi32(s1, ones, v1);
+    }
+    if (tail) {
+      const __m256i v0 = _mm256_maskz_loadu_epi8(tail_mask, w0 + i);
+      const __m256i v1 = _mm256_maskz_loadu_epi8(tail_mask, w1 + i);
+      d0 = _mm256_dpbusd_epi32(d0, xtail, v0);
+      d1 = _mm256_dpbusd_epi32(d1, xtail, v1);
+      s0 = _mm256_dpbusd_epi32(s0, ones, v0);
+      s1 = _mm256_dpbusd_epi32(s1, ones, v1);
+    }
+    acc[o] = hsum256(d0);
+    acc[o + 1] = hsum256(d1);
+    wsum[o] = hsum256(s0);
+    wsum[o + 1] = hsum256(s1);
+  }
+  if (o < n_out) {
+    const int8_t *w0 = w + (int64_t)o * k;
+    __m256i d0 = _mm256_setzero_si256(), s0 = _mm256_setzero_si256();
+    int32_t i = 0;
+    for (; i + 32 <= k; i += 32) {
+      const __m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)(w0 + i));
+      d0 = _mm256_dpbusd_epi32(d0, _mm256_loadu_si256((const __m256i *)(const void *)(xu + i)), v0);
+      s0 = _mm256_dpbusd_epi32(s0, ones, v0);
+    }
+    if (tail) {
+      const __m256i v0 = _mm256_maskz_loadu_epi8(tail_mask, w0 + i);
+      d0 = _mm256_dpbusd_epi32(d0, xtail, v0);
+      s0 = _mm256_dpbusd_epi32(s0, ones, v0);
+    }
+    acc[o] = hsum256(d0);
+    wsum[o] = hsum256(s0);
+  }
+}
+TH_VNNI void th_fully_connected_vnni(const uint8_t *xu, const int8_t *w, int32_t k, int32_t n_out, const int32_t *bias,
+                                     const int32_t *mult, const int32_t *shift, int32_t input_zp, int32_t out_zp,
+                                     int32_t lo, int32_t hi, int8_t *y) {
+  enum { CHUNK = 256 };
+  int32_t acc[CHUNK], wsum[CHUNK];
+  const uint32_t offset = (uint32_t)(128 + input_zp);
+  for (int32_t u0 = 0; u0 < n_out; u0 += CHUNK) {
+    const int32_t n = n_out - u0 < CHUNK ? n_out - u0 : CHUNK;
+    rows_dot(xu, w + (int64_t)u0 * k, k, n, acc, wsum);
+    for (int32_t u = 0; u < n; u++) acc[u] = (int32_t)((uint32_t)acc[u] - offset * (uint32_t)wsum[u]);
+    th_requantize_flat_avx2(acc, n, bias + u0, mult + u0, shift + u0, INT32_MAX, 0, out_zp, lo, hi, y + u0);
+  }
+}
+#else
+int th_cpu_has_vnni(void) { return 0; }
+#endif
