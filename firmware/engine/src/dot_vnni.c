@@ -15,53 +15,71 @@ int th_cpu_has_vnni(void) {
          __builtin_cpu_supports("avx512bw") ? 1 : 0;
 }
 
-/* the accumulation loop of one pixel over filter rows and 4-byte groups, for BLOCKS blocks of 8
- * channels from column o */
-#define TH_GROUPS_LOOP(BODY)                                                   \
+/* The accumulation loop over filter rows and 4-byte groups for two pixels at once (xp, xq):
+ * twice the independent accumulator chains (vpdpbusd has a latency of several cycles) and one
+ * weight load for both. */
+#define TH_GROUPS_LOOP2(BODY)                                                  \
   do {                                                                         \
     const int32_t *col = wp + o;                                               \
     for (int32_t r = 0; r < rows; r++) {                                       \
       const uint8_t *xr = xp + (int64_t)r * row_stride;                        \
+      const uint8_t *xs = xq + (int64_t)r * row_stride;                        \
       for (int32_t g = 0; g < row_groups; g++, col += ws) {                    \
-        int32_t quad;                                                          \
-        memcpy(&quad, xr + 4 * g, 4);                                          \
-        const __m256i xv = _mm256_set1_epi32(quad);                            \
+        int32_t quad_p, quad_q;                                                \
+        memcpy(&quad_p, xr + 4 * g, 4);                                        \
+        memcpy(&quad_q, xs + 4 * g, 4);                                        \
+        const __m256i xv = _mm256_set1_epi32(quad_p);                          \
+        const __m256i xw = _mm256_set1_epi32(quad_q);                          \
         BODY                                                                   \
       }                                                                        \
     }                                                                          \
   } while (0)
-#define TH_DP(acc, off) acc = _mm256_dpbusd_epi32(acc, xv, _mm256_loadu_si256((const __m256i *)(const void *)(col + (off))));
-#define TH_ST(acc, off) _mm256_storeu_si256((__m256i *)(void *)(out + o + (off)), acc);
+#define TH_DP2(accp, accq, off)                                                              \
+  {                                                                                          \
+    const __m256i wv = _mm256_loadu_si256((const __m256i *)(const void *)(col + (off)));     \
+    accp = _mm256_dpbusd_epi32(accp, xv, wv);                                                \
+    accq = _mm256_dpbusd_epi32(accq, xw, wv);                                                \
+  }
+#define TH_ST2(accp, accq, off)                     \
+  store_lanes(outp + o + (off), accp, n_out - o - (off)); \
+  store_lanes(outq + o + (off), accq, n_out - o - (off));
+#define TH_Z(a) __m256i a = _mm256_setzero_si256();
 
+/* stores the first min(lanes, 8) lanes of v */
+TH_VNNI static inline void store_lanes(int32_t *dst, __m256i v, int32_t lanes) {
+  if (lanes >= 8) _mm256_storeu_si256((__m256i *)(void *)dst, v);
+  else _mm256_mask_storeu_epi32(dst, (__mmask8)((1u << lanes) - 1u), v);
+}
+
+/* A lone last pixel is paired with itself. */
 TH_VNNI void th_conv_acc_vnni(const uint8_t *x, int32_t pixel_step, int32_t n_pixels, int32_t row_stride, int32_t rows,
                               int32_t row_groups, const int32_t *wp, int32_t ws, int32_t n_out, int32_t *acc) {
-  for (int32_t px = 0; px < n_pixels; px++) {
-    const uint8_t *xp = x + (int64_t)px * pixel_step;
-    int32_t *out = acc + (int64_t)px * n_out;
+  for (int32_t px = 0; px < n_pixels; px += 2) {
+    const int32_t qx = px + 1 < n_pixels ? px + 1 : px;
+    const uint8_t *xp = x + (int64_t)px * pixel_step, *xq = x + (int64_t)qx * pixel_step;
+    int32_t *outp = acc + (int64_t)px * n_out, *outq = acc + (int64_t)qx * n_out;
     int32_t o = 0;
     for (; o + 32 <= n_out; o += 32) {
-      __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256(), a2 = _mm256_setzero_si256(),
-              a3 = _mm256_setzero_si256();
-      TH_GROUPS_LOOP(TH_DP(a0, 0) TH_DP(a1, 8) TH_DP(a2, 16) TH_DP(a3, 24));
-      TH_ST(a0, 0) TH_ST(a1, 8) TH_ST(a2, 16) TH_ST(a3, 24)
+      TH_Z(p0) TH_Z(p1) TH_Z(p2) TH_Z(p3) TH_Z(q0) TH_Z(q1) TH_Z(q2) TH_Z(q3)
+      TH_GROUPS_LOOP2(TH_DP2(p0, q0, 0) TH_DP2(p1, q1, 8) TH_DP2(p2, q2, 16) TH_DP2(p3, q3, 24));
+      TH_ST2(p0, q0, 0) TH_ST2(p1, q1, 8) TH_ST2(p2, q2, 16) TH_ST2(p3, q3, 24)
     }
-    /* the rest: whole 8-lane stores; lanes past n_out land in the next pixel's entries (written
-     * after this) or in the 8 spare entries */
     for (; o + 8 < n_out; o += 16) {
-      __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256();
-      TH_GROUPS_LOOP(TH_DP(a0, 0) TH_DP(a1, 8));
-      TH_ST(a0, 0) TH_ST(a1, 8)
+      TH_Z(p0) TH_Z(p1) TH_Z(q0) TH_Z(q1)
+      TH_GROUPS_LOOP2(TH_DP2(p0, q0, 0) TH_DP2(p1, q1, 8));
+      TH_ST2(p0, q0, 0) TH_ST2(p1, q1, 8)
     }
     if (o < n_out) {
-      __m256i a0 = _mm256_setzero_si256();
-      TH_GROUPS_LOOP(TH_DP(a0, 0));
-      TH_ST(a0, 0)
+      TH_Z(p0) TH_Z(q0)
+      TH_GROUPS_LOOP2(TH_DP2(p0, q0, 0));
+      TH_ST2(p0, q0, 0)
     }
   }
 }
-#undef TH_ST
-#undef TH_DP
-#undef TH_GROUPS_LOOP
+#undef TH_Z
+#undef TH_ST2
+#undef TH_DP2
+#undef TH_GROUPS_LOOP2
 
 TH_VNNI static inline int32_t hsum256(__m256i v) {
   __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));

@@ -40,7 +40,7 @@ int th_cpu_has_avx2(void);
  * weight sums, so the integer results equal the int16 paths'. */
 #if defined(TH_HAVE_AVX2_DOT) && !defined(TH_NO_VNNI)
 #define TH_HAVE_VNNI_DOT 1
-/* Raw dot sums of n_pixels output pixels into acc[px * n_out + o] (acc needs 8 spare entries):
+/* Raw dot sums of n_pixels output pixels into acc[px * n_out + o] (exactly n_pixels * n_out entries):
  * pixel px reads filter row r from x + px * pixel_step + r * row_stride, `row_groups` groups of
  * 4 bytes per row; wp[(r * row_groups + g) * ws + o] holds the 4 matching weights of channel o. */
 void th_conv_acc_vnni(const uint8_t *x, int32_t pixel_step, int32_t n_pixels, int32_t row_stride, int32_t rows,

@@ -1,6 +1,7 @@
 /* AVERAGE_POOL_2D: int8 and float32; average over in-bounds taps. int8 rounds half away from
  * zero: (sum +- count/2) / count (TFLM reference_integer_ops::AveragePool); no rescale. */
 #include "kernels.h"
+#include "../dot.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -46,6 +47,42 @@ static void store_averages(const int32_t *restrict sum, int32_t depth, int32_t c
   }
 }
 
+#if defined(TH_DOT_SSE2)
+/* SSE2: 8 channels of one output pixel. int16 sums are exact up to 256 taps (|sum| <= 32768);
+ * the division is th_div_magic on 32-bit lanes (pmuludq on even and odd lanes). */
+static inline __m128i div_magic4(__m128i n, __m128i magic) {
+  const __m128i sign = _mm_srai_epi32(n, 31);
+  const __m128i a = _mm_sub_epi32(_mm_xor_si128(n, sign), sign);
+  const __m128i even = _mm_srli_epi64(_mm_mul_epu32(a, magic), 32);
+  const __m128i odd = _mm_and_si128(_mm_mul_epu32(_mm_srli_epi64(a, 32), magic), _mm_set_epi32(-1, 0, -1, 0));
+  const __m128i q = _mm_or_si128(even, odd);
+  return _mm_sub_epi32(_mm_xor_si128(q, sign), sign);
+}
+
+static inline __m128i rounded4(__m128i s, int32_t count, __m128i magic) {
+  const __m128i half = _mm_set1_epi32(count / 2);
+  const __m128i positive = _mm_cmpgt_epi32(s, _mm_setzero_si128());
+  /* s + half where s > 0, s - half otherwise */
+  const __m128i n = _mm_add_epi32(s, _mm_sub_epi32(_mm_and_si128(positive, half), _mm_andnot_si128(positive, half)));
+  return count == 1 ? n : div_magic4(n, magic);
+}
+
+/* x points at the window's first in-bounds tap; taps_w x taps_h taps */
+static void window_sse2(const int8_t *x, int64_t row_stride, int32_t depth, int32_t taps_w, int32_t taps_h, int32_t ch,
+                        int32_t count, __m128i magic, __m128i vlo, __m128i vhi, int8_t *py) {
+  __m128i sum = _mm_setzero_si128();
+  for (int32_t fy = 0; fy < taps_h; fy++)
+    for (int32_t fx = 0; fx < taps_w; fx++) {
+      const __m128i v = _mm_loadl_epi64((const __m128i *)(const void *)(x + fy * row_stride + (int64_t)fx * depth + ch));
+      sum = _mm_add_epi16(sum, _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8));
+    }
+  const __m128i lo = _mm_srai_epi32(_mm_unpacklo_epi16(sum, sum), 16), hi = _mm_srai_epi32(_mm_unpackhi_epi16(sum, sum), 16);
+  __m128i r = _mm_packs_epi32(rounded4(lo, count, magic), rounded4(hi, count, magic));
+  r = _mm_min_epi16(_mm_max_epi16(r, vlo), vhi);
+  _mm_storel_epi64((__m128i *)(void *)(py + ch), _mm_packs_epi16(r, r));
+}
+#endif
+
 /* int8: channel sums accumulated with the channel innermost (contiguous), then rounded. */
 static void eval_int8(th_interpreter *ip, const th_op *op) {
   const th_pool_params *p = &op->p.pool;
@@ -70,6 +107,19 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
           for (int32_t ch = 0; ch < depth; ch++) py[ch] = (int8_t)th_clamp(0, lo, hi);
           continue;
         }
+#if defined(TH_DOT_SSE2)
+        if (depth >= 8 && count <= 256) {
+          /* chunks of 8 channels; the last one overlaps the one before when depth % 8 != 0 */
+          const __m128i magic = _mm_set1_epi32((int32_t)(uint32_t)(count > 1 ? th_magic_for((uint32_t)count) : 0u));
+          const __m128i vlo = _mm_set1_epi16((int16_t)lo), vhi = _mm_set1_epi16((int16_t)hi);
+          const int8_t *first = x + (((int64_t)b * ih + y0 + fy0) * iw + x0 + fx0) * depth;
+          for (int32_t ch = 0; ch < depth; ch += 8) {
+            const int32_t c = ch + 8 <= depth ? ch : depth - 8;
+            window_sse2(first, (int64_t)iw * depth, depth, fx1 - fx0, fy1 - fy0, c, count, magic, vlo, vhi, py);
+          }
+          continue;
+        }
+#endif
         for (int32_t ch = 0; ch < depth; ch++) sum[ch] = 0;
         for (int32_t fy = fy0; fy < fy1; fy++) {
           const int8_t *restrict row = x + (((int64_t)b * ih + y0 + fy) * iw + x0) * depth;

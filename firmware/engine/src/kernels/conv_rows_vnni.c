@@ -25,24 +25,28 @@ enum {
  * for o >= n); corr[o] = bias[oc0 + o] - (128 + input_zp) * sum of channel oc0 + o's weights */
 static void pack_groups(const int8_t *w, int32_t k, int32_t rows, int32_t run, int32_t row_groups, int32_t oc0,
                         int32_t n, int32_t ws, const int32_t *bias, int32_t input_zp, int32_t *wp, int32_t *corr) {
+  const int32_t full = run / 4;   /* groups wholly inside a filter row */
   for (int32_t o = 0; o < ws; o++) {
     int32_t *col = wp + o;
-    uint32_t sum = 0;
+    if (o >= n) {
+      for (int32_t g = 0; g < rows * row_groups; g++) col[(int64_t)g * ws] = 0;
+      continue;
+    }
+    const int8_t *filter = w + (int64_t)(oc0 + o) * k;
+    int32_t sum = 0;
+    for (int32_t i = 0; i < k; i++) sum += filter[i];
+    corr[o] = (int32_t)((uint32_t)bias[oc0 + o] - (uint32_t)(128 + input_zp) * (uint32_t)sum);
     for (int32_t r = 0; r < rows; r++) {
-      const int8_t *src = o < n ? w + (int64_t)(oc0 + o) * k + (int64_t)r * run : NULL;
-      for (int32_t g = 0; g < row_groups; g++, col += ws) {
+      const int8_t *src = filter + (int64_t)r * run;
+      int32_t g = 0;
+      for (; g < full; g++, col += ws) memcpy(col, src + 4 * g, 4);
+      if (g < row_groups) {   /* the row's last 1-3 weights, zero above */
         uint32_t word = 0;
-        for (int32_t j = 0; j < 4; j++) {
-          const int32_t i = 4 * g + j;
-          if (src && i < run) {
-            word |= (uint32_t)(uint8_t)src[i] << (8 * j);
-            sum += (uint32_t)(int32_t)src[i];
-          }
-        }
+        for (int32_t i = 4 * g; i < run; i++) word |= (uint32_t)(uint8_t)src[i] << (8 * (i - 4 * g));
         *col = (int32_t)word;
+        col += ws;
       }
     }
-    if (o < n) corr[o] = (int32_t)((uint32_t)bias[oc0 + o] - (uint32_t)(128 + input_zp) * sum);
   }
 }
 
