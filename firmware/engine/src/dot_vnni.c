@@ -1,11 +1,12 @@
 /* AVX-512 VNNI dot products (x86-64 hosts only; see dot_x86.h), chosen at run time. */
 #include "dot_x86.h"
-#include "requant_avx2.h"
 
 #include <string.h>
 
 #if defined(TH_HAVE_VNNI_DOT)
 #include <immintrin.h>
+
+#include "requant_avx2.h"
 
 #define TH_VNNI __attribute__((target("avx2,avx512f,avx512vl,avx512bw,avx512vnni")))
 

@@ -2,12 +2,13 @@
  * has AVX2; the default build flags stay baseline x86-64. Exact integer arithmetic: results are
  * identical to dot.h. */
 #include "dot_x86.h"
-#include "requant_avx2.h"
 
 #include <string.h>
 
 #if defined(TH_HAVE_AVX2_DOT)
 #include <immintrin.h>
+
+#include "requant_avx2.h"
 
 int th_cpu_has_avx2(void) {
   /* __cpu_model is filled by a constructor of libgcc/compiler-rt before main */

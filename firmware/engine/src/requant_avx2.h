@@ -9,21 +9,22 @@
 #include <stdint.h>
 #include <string.h>
 
-/* mbqm4 on 8 lanes (the 256-bit instructions work on two independent 128-bit halves). */
+/* MultiplyByQuantizedMultiplier on 8 lanes, exactly as the scalar th_mbqm for multipliers >= 0.
+ * SaturatingRoundingDoublingHighMul's "add 2^30 or 1 - 2^30 by sign, divide by 2^31 truncating
+ * toward zero" equals floor((a * m + 2^30) / 2^31) for both signs (for a negative product
+ * t = a*m + 1 - 2^30, trunc(t / 2^31) = floor((t + 2^31 - 1) / 2^31)), and the low 32 bits of
+ * that floor are the same after a logical 64-bit shift: two multiplies, two adds, two shifts.
+ * (engine_test checks the identity against th_srdhm on random operands.) */
 __attribute__((target("avx2"))) static inline __m256i mbqm8(__m256i x, __m256i m, __m256i shift) {
   const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
   const __m256i left = _mm256_max_epi32(shift, zero), right = _mm256_max_epi32(_mm256_sub_epi32(zero, shift), zero);
   const __m256i a = _mm256_sllv_epi32(x, left);
-  const __m256i pos_nudge = _mm256_set1_epi64x(1LL << 30), neg_nudge = _mm256_set1_epi64x(1 - (1LL << 30));
-  const __m256i trunc_adj = _mm256_set1_epi64x((1LL << 31) - 1);
-  __m256i t_even = _mm256_mul_epi32(a, m);
-  __m256i t_odd = _mm256_mul_epi32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(m, 32));
-  __m256i neg_even = _mm256_cmpgt_epi64(zero, t_even), neg_odd = _mm256_cmpgt_epi64(zero, t_odd);
-  t_even = _mm256_add_epi64(t_even, _mm256_blendv_epi8(pos_nudge, neg_nudge, neg_even));
-  t_odd = _mm256_add_epi64(t_odd, _mm256_blendv_epi8(pos_nudge, neg_nudge, neg_odd));
-  t_even = _mm256_srli_epi64(_mm256_add_epi64(t_even, _mm256_and_si256(neg_even, trunc_adj)), 31);
-  t_odd = _mm256_srli_epi64(_mm256_add_epi64(t_odd, _mm256_and_si256(neg_odd, trunc_adj)), 31);
-  const __m256i h = _mm256_blend_epi16(t_even, _mm256_slli_epi64(t_odd, 32), 0xCC);
+  const __m256i nudge = _mm256_set1_epi64x(1LL << 30);
+  const __m256i h_even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(a, m), nudge), 31);
+  const __m256i h_odd = _mm256_srli_epi64(
+      _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(m, 32)), nudge), 31);
+  const __m256i h = _mm256_blend_epi32(h_even, _mm256_slli_epi64(h_odd, 32), 0xAA);
+  /* RoundingDivideByPOT(h, right) */
   const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, right), one);
   const __m256i rem = _mm256_and_si256(h, mask);
   const __m256i thr = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), _mm256_cmpgt_epi32(zero, h));

@@ -445,11 +445,44 @@ static int check_magic_division(void) {
   return 0;
 }
 
+/* The identity the AVX2 requantization uses: th_srdhm(a, m) == low 32 bits of
+ * (a * m + 2^30) >> 31 for every a and every multiplier m >= 0 (random operands, some scaled
+ * down, plus the edges). */
+static int check_srdhm_identity(void) {
+  uint64_t st = 0x9E3779B97F4A7C15ull;
+  const int32_t edge[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MIN + 1, 1 << 30, -(1 << 30), 12345, -12345};
+  const int edges = (int)(sizeof(edge) / sizeof(edge[0]));
+  long checked = 0;
+  for (long it = 0; it < 2000000; it++) {
+    int32_t a, m;
+    if (it < edges * edges) {
+      a = edge[it / edges];
+      m = edge[it % edges];
+      if (m < 0 || (a == INT32_MIN && m == INT32_MIN)) continue;
+    } else {
+      st ^= st << 13; st ^= st >> 7; st ^= st << 17;
+      a = (int32_t)(uint32_t)st;
+      if (it & 1) a >>= (int)((st >> 40) % 31u);
+      m = (int32_t)((st >> 32) & 0x7fffffffu);
+      if (it & 2) m >>= (int)((st >> 56) % 31u);
+    }
+    const int32_t fast = (int32_t)(uint32_t)((uint64_t)((int64_t)a * m + (1 << 30)) >> 31);
+    checked++;
+    if (fast != th_srdhm(a, m)) {
+      fprintf(stderr, "FAIL srdhm identity: a=%d m=%d: %d, th_srdhm %d\n", a, m, fast, th_srdhm(a, m));
+      return 1;
+    }
+  }
+  if (!g_quiet) printf("ok   srdhm identity: %ld operand pairs\n", checked);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   int fuzz = 0, bench = 0, failures = 0, models = 0;
   for (int i = 1; i < argc; i++)
     if (strcmp(argv[i], "--quiet") == 0) g_quiet = 1;
   failures += check_magic_division();
+  failures += check_srdhm_identity();
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--fuzz") == 0 && i + 1 < argc) fuzz = atoi(argv[++i]);
     else if (strcmp(argv[i], "--bench") == 0 && i + 1 < argc) bench = atoi(argv[++i]);
