@@ -94,6 +94,20 @@ uint32_t  th_plan_scratch_bytes(const uint8_t *model, uint32_t model_bytes);
 uint32_t  th_tensor_count(const th_interpreter *ip);
 th_status th_tensor_at(const th_interpreter *ip, uint32_t tensor_index, th_tensor_info *out);
 
+/* Vector kernels on hosts. Every tier computes the same integers; they differ only in speed.
+ * BASELINE is the build's own code (SSE2 on x86-64, portable C elsewhere and on boards); AVX2 and
+ * AVX-512 VNNI kernels are chosen at init when the build has them and the CPU supports them. */
+typedef enum th_simd {
+  TH_SIMD_BASELINE = 0,
+  TH_SIMD_AVX2 = 1,
+  TH_SIMD_AVX512_VNNI = 2
+} th_simd;
+/* The tier the interpreter uses (BASELINE for an invalid interpreter). */
+th_simd   th_simd_level(const th_interpreter *ip);
+/* Lowers the tier to at most `highest` (benchmarks, tests); never raises it. Returns the tier now
+ * in effect. */
+th_simd   th_limit_simd(th_interpreter *ip, th_simd highest);
+
 #ifdef __cplusplus
 }
 #endif

@@ -158,56 +158,75 @@ __attribute__((target("avx2"))) void th_outputs4_avx2(const int16_t *x, const in
   }
 }
 
-/* sum over filter rows r and pairs q of broadcast(x pair) * (8 packed channels), for `blocks`
- * consecutive blocks of 8 channels starting at column o (1 <= blocks <= 4) */
-#define TH_ROWS_LOOP(BODY)                                                            \
-  do {                                                                                \
-    const int32_t *col = wp + o;                                                      \
-    for (int32_t r = 0; r < rows; r++) {                                              \
-      const int16_t *xr = x + (int64_t)r * row_stride;                                \
-      for (int32_t q = 0; q < row_pairs; q++, col += ws) {                            \
-        int32_t pair;                                                                 \
-        memcpy(&pair, xr + 2 * q, 4);                                                 \
-        const __m256i xv = _mm256_set1_epi32(pair);                                   \
-        BODY                                                                          \
-      }                                                                               \
-    }                                                                                 \
-  } while (0)
-#define TH_MADD(acc, off) \
-  acc = _mm256_add_epi32(acc, _mm256_madd_epi16(xv, _mm256_loadu_si256((const __m256i *)(const void *)(col + (off)))));
-
-__attribute__((target("avx2"))) void th_conv_pixel_rows_avx2(const int16_t *x, int32_t row_stride, int32_t rows,
-                                                             int32_t row_pairs, const int32_t *wp, int32_t ws,
-                                                             int32_t n_out, const int32_t *bias, const int32_t *mult,
-                                                             const int32_t *shift, int32_t out_zp, int32_t lo,
-                                                             int32_t hi, int8_t *y) {
-  const __m256i vzp = _mm256_set1_epi32(out_zp), vlo = _mm256_set1_epi32(lo), vhi = _mm256_set1_epi32(hi);
-  int32_t o = 0;
-  /* 32 output channels at a time: four accumulators share each broadcast input pair */
-  for (; o + 32 <= n_out; o += 32) {
-    __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256(), a2 = _mm256_setzero_si256(),
-            a3 = _mm256_setzero_si256();
-    TH_ROWS_LOOP(TH_MADD(a0, 0) TH_MADD(a1, 8) TH_MADD(a2, 16) TH_MADD(a3, 24));
-    requantize8(a0, bias + o, mult + o, shift + o, 8, vzp, vlo, vhi, y + o);
-    requantize8(a1, bias + o + 8, mult + o + 8, shift + o + 8, 8, vzp, vlo, vhi, y + o + 8);
-    requantize8(a2, bias + o + 16, mult + o + 16, shift + o + 16, 8, vzp, vlo, vhi, y + o + 16);
-    requantize8(a3, bias + o + 24, mult + o + 24, shift + o + 24, 8, vzp, vlo, vhi, y + o + 24);
-  }
-  /* then 16 channels at a time; the last block may be partial (ws covers it) */
-  for (; o + 8 < n_out; o += 16) {
-    __m256i a0 = _mm256_setzero_si256(), a1 = _mm256_setzero_si256();
-    TH_ROWS_LOOP(TH_MADD(a0, 0) TH_MADD(a1, 8));
-    requantize8(a0, bias + o, mult + o, shift + o, 8, vzp, vlo, vhi, y + o);
-    requantize8(a1, bias + o + 8, mult + o + 8, shift + o + 8, n_out - o - 8 < 8 ? n_out - o - 8 : 8, vzp, vlo, vhi, y + o + 8);
-  }
-  if (o < n_out) {
-    __m256i a0 = _mm256_setzero_si256();
-    TH_ROWS_LOOP(TH_MADD(a0, 0));
-    requantize8(a0, bias + o, mult + o, shift + o, n_out - o, vzp, vlo, vhi, y + o);
+/* stores the first min(lanes, 8) lanes of v */
+__attribute__((target("avx2"))) static inline void store_lanes(int32_t *dst, __m256i v, int32_t lanes) {
+  if (lanes >= 8) {
+    _mm256_storeu_si256((__m256i *)(void *)dst, v);
+  } else {
+    const __m256i keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(lanes), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    _mm256_maskstore_epi32(dst, keep, v);
   }
 }
-#undef TH_MADD
-#undef TH_ROWS_LOOP
+
+/* Two pixels (xp, xq) at once over filter rows and int16 pairs: twice the independent
+ * accumulator chains, one weight load for both. */
+#define TH_PAIRS_LOOP2(BODY)                                                   \
+  do {                                                                         \
+    const int32_t *col = wp + o;                                               \
+    for (int32_t r = 0; r < rows; r++) {                                       \
+      const int16_t *xr = xp + (int64_t)r * row_stride;                        \
+      const int16_t *xs = xq + (int64_t)r * row_stride;                        \
+      for (int32_t g = 0; g < row_groups; g++, col += ws) {                    \
+        int32_t pair_p, pair_q;                                                \
+        memcpy(&pair_p, xr + 2 * g, 4);                                        \
+        memcpy(&pair_q, xs + 2 * g, 4);                                        \
+        const __m256i xv = _mm256_set1_epi32(pair_p);                          \
+        const __m256i xw = _mm256_set1_epi32(pair_q);                          \
+        BODY                                                                   \
+      }                                                                        \
+    }                                                                          \
+  } while (0)
+#define TH_MADD2(accp, accq, off)                                                            \
+  {                                                                                          \
+    const __m256i wv = _mm256_loadu_si256((const __m256i *)(const void *)(col + (off)));     \
+    accp = _mm256_add_epi32(accp, _mm256_madd_epi16(xv, wv));                               \
+    accq = _mm256_add_epi32(accq, _mm256_madd_epi16(xw, wv));                                \
+  }
+#define TH_ST2(accp, accq, off)                                \
+  store_lanes(outp + o + (off), accp, n_out - o - (off));      \
+  store_lanes(outq + o + (off), accq, n_out - o - (off));
+#define TH_Z(a) __m256i a = _mm256_setzero_si256();
+
+__attribute__((target("avx2"))) void th_conv_acc_avx2(const int16_t *x, int32_t pixel_step, int32_t n_pixels,
+                                                      int32_t row_stride, int32_t rows, int32_t row_groups,
+                                                      const int32_t *wp, int32_t ws, int32_t n_out, int32_t *acc) {
+  for (int32_t px = 0; px < n_pixels; px += 2) {
+    const int32_t qx = px + 1 < n_pixels ? px + 1 : px;   /* a lone last pixel pairs with itself */
+    const int16_t *xp = x + (int64_t)px * pixel_step, *xq = x + (int64_t)qx * pixel_step;
+    int32_t *outp = acc + (int64_t)px * n_out, *outq = acc + (int64_t)qx * n_out;
+    int32_t o = 0;
+    for (; o + 32 <= n_out; o += 32) {
+      TH_Z(p0) TH_Z(p1) TH_Z(p2) TH_Z(p3) TH_Z(q0) TH_Z(q1) TH_Z(q2) TH_Z(q3)
+      TH_PAIRS_LOOP2(TH_MADD2(p0, q0, 0) TH_MADD2(p1, q1, 8) TH_MADD2(p2, q2, 16) TH_MADD2(p3, q3, 24));
+      TH_ST2(p0, q0, 0) TH_ST2(p1, q1, 8) TH_ST2(p2, q2, 16) TH_ST2(p3, q3, 24)
+    }
+    for (; o + 8 < n_out; o += 16) {
+      TH_Z(p0) TH_Z(p1) TH_Z(q0) TH_Z(q1)
+      TH_PAIRS_LOOP2(TH_MADD2(p0, q0, 0) TH_MADD2(p1, q1, 8));
+      TH_ST2(p0, q0, 0) TH_ST2(p1, q1, 8)
+    }
+    if (o < n_out) {
+      TH_Z(p0) TH_Z(q0)
+      TH_PAIRS_LOOP2(TH_MADD2(p0, q0, 0));
+      TH_ST2(p0, q0, 0)
+    }
+  }
+}
+#undef TH_Z
+#undef TH_ST2
+#undef TH_MADD2
+#undef TH_PAIRS_LOOP2
+
 __attribute__((target("avx2"))) void th_requantize_row_avx2(const int32_t *acc, int32_t count, const int32_t *bias_e,
                                                             const int32_t *mult_e, const int32_t *shift_e,
                                                             int32_t period, int32_t start, int32_t out_zp, int32_t lo,

@@ -15,15 +15,12 @@ int32_t th_dot_s16_s8_avx2(const int16_t *x, const int8_t *w, int32_t n);
  * would read past w_end. */
 void th_outputs4_avx2(const int16_t *x, const int8_t *w, const int8_t *w_end, int32_t k, int32_t n_out, const int32_t *bias,
                       const int32_t *mult, const int32_t *shift, int32_t out_zp, int32_t lo, int32_t hi, int8_t *y);
-/* One output pixel of a convolution from pair-packed weights: for o in [0, n_out),
- *   y[o] = clamp(MBQM(sum_{r, q} x2[r][q] . wp[(r * row_pairs + q) * ws + o] + bias[o], mult[o], shift[o])
- *                + out_zp, lo, hi)
- * where x2[r][q] is the int16 pair (x[r * row_stride + 2q], x[r * row_stride + 2q + 1]) and each
- * wp word holds the two matching weights of output channel o (low, high int16). ws is a multiple
- * of 8 and >= n_out rounded up to 8; bias, mult and shift are read only below n_out. */
-void th_conv_pixel_rows_avx2(const int16_t *x, int32_t row_stride, int32_t rows, int32_t row_pairs, const int32_t *wp,
-                             int32_t ws, int32_t n_out, const int32_t *bias, const int32_t *mult, const int32_t *shift,
-                             int32_t out_zp, int32_t lo, int32_t hi, int8_t *y);
+/* Raw dot sums of n_pixels output pixels into acc[px * n_out + o] (exactly n_pixels * n_out
+ * entries): pixel px reads filter row r from x + px * pixel_step + r * row_stride as `row_groups`
+ * int16 pairs; wp[(r * row_groups + g) * ws + o] holds the matching two weights of channel o as
+ * int16 (low, high). ws is a multiple of 8, at least n_out rounded up to 8. */
+void th_conv_acc_avx2(const int16_t *x, int32_t pixel_step, int32_t n_pixels, int32_t row_stride, int32_t rows,
+                      int32_t row_groups, const int32_t *wp, int32_t ws, int32_t n_out, int32_t *acc);
 /* y[i] = clamp(MBQM(acc[i] + bias_e[s], mult_e[s], shift_e[s]) + out_zp, lo, hi) for i < count,
  * s = (start + i) mod period over per-channel arrays expanded to period + 8 entries (period >= 8):
  * a row of output pixels is requantized 8 values at a time whatever its channel count. */
@@ -40,9 +37,8 @@ int th_cpu_has_avx2(void);
  * weight sums, so the integer results equal the int16 paths'. */
 #if defined(TH_HAVE_AVX2_DOT) && !defined(TH_NO_VNNI)
 #define TH_HAVE_VNNI_DOT 1
-/* Raw dot sums of n_pixels output pixels into acc[px * n_out + o] (exactly n_pixels * n_out entries):
- * pixel px reads filter row r from x + px * pixel_step + r * row_stride, `row_groups` groups of
- * 4 bytes per row; wp[(r * row_groups + g) * ws + o] holds the 4 matching weights of channel o. */
+/* As th_conv_acc_avx2 with u8 inputs in groups of 4 bytes: wp[(r * row_groups + g) * ws + o]
+ * holds the 4 matching weights of channel o. */
 void th_conv_acc_vnni(const uint8_t *x, int32_t pixel_step, int32_t n_pixels, int32_t row_stride, int32_t rows,
                       int32_t row_groups, const int32_t *wp, int32_t ws, int32_t n_out, int32_t *acc);
 /* int8 FULLY_CONNECTED for one input row xu (u8 = x + 128, k values): for o < n_out,

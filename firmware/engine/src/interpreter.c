@@ -204,6 +204,18 @@ void th_set_op_hook(th_interpreter *ip, th_op_hook hook, void *ctx) {
   ip->hook_ctx = ctx;
 }
 
+th_simd th_simd_level(const th_interpreter *ip) {
+  if (!valid(ip)) return TH_SIMD_BASELINE;
+  return ip->vnni ? TH_SIMD_AVX512_VNNI : ip->avx2 ? TH_SIMD_AVX2 : TH_SIMD_BASELINE;
+}
+
+th_simd th_limit_simd(th_interpreter *ip, th_simd highest) {
+  if (!valid(ip)) return TH_SIMD_BASELINE;
+  if (highest < TH_SIMD_AVX512_VNNI) ip->vnni = 0;
+  if (highest < TH_SIMD_AVX2) ip->avx2 = 0;
+  return th_simd_level(ip);
+}
+
 th_status th_invoke(th_interpreter *ip, th_error *err) {
   if (!valid(ip)) return th_fail(err, TH_ERR_BAD_ARGUMENT, "th_invoke: not an initialised interpreter", -1, -1, -1);
   for (uint32_t i = 0; i < ip->op_count; i++) {

@@ -10,6 +10,7 @@
  *                 fail cleanly with an error or run to completion (the sanitizers watch).
  *   --bench N     run the first input N times and print inferences per second.
  *   --quiet       only failures and the summary.
+ *   --simd T      use at most vector tier T: baseline, avx2 or vnni (default: the best the CPU has).
  * Exit status 0 only if every check passed. */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 
 static int g_quiet = 0;
 static int g_float_ulps = 4;
+static th_simd g_simd = TH_SIMD_AVX512_VNNI;   /* --simd: highest vector tier to use */
 
 typedef struct npy {
   char kind;          /* 'f', 'i', 'u' */
@@ -225,6 +227,7 @@ static int run_model(const char *path, int bench) {
     free(model);
     return failures + 1;
   }
+  th_limit_simd(ip, g_simd);
   op_timing timing = {0, 0};
   th_set_op_hook(ip, hook, &timing);
   th_tensor_info in, out;
@@ -314,7 +317,9 @@ static int run_model(const char *path, int bench) {
     double t0 = now_seconds();
     for (int i = 0; i < bench; i++) th_invoke(ip, &e);
     double dt = now_seconds() - t0;
-    printf("bench %s: %d inferences in %.3f s = %.0f inferences/s (one thread)\n", path, bench, dt, bench / dt);
+    static const char *const tiers[] = {"baseline", "avx2", "avx512-vnni"};
+    printf("bench %s: %d inferences in %.3f s = %.0f inferences/s (one thread, %s kernels)\n", path, bench, dt, bench / dt,
+           tiers[th_simd_level(ip)]);
   }
   if (!g_quiet || failures)
     printf("%s %s: %u ops, head %u bytes (TFLM %ld), persistent %u, arena %u; %d samples%s%s",
@@ -488,7 +493,10 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--bench") == 0 && i + 1 < argc) bench = atoi(argv[++i]);
     else if (strcmp(argv[i], "--float-ulps") == 0 && i + 1 < argc) g_float_ulps = atoi(argv[++i]);
     else if (strcmp(argv[i], "--quiet") == 0) g_quiet = 1;
-    else {
+    else if (strcmp(argv[i], "--simd") == 0 && i + 1 < argc) {
+      const char *t = argv[++i];
+      g_simd = strcmp(t, "baseline") == 0 ? TH_SIMD_BASELINE : strcmp(t, "avx2") == 0 ? TH_SIMD_AVX2 : TH_SIMD_AVX512_VNNI;
+    } else {
       models++;
       failures += run_model(argv[i], bench);
       if (fuzz) failures += fuzz_model(argv[i], fuzz);

@@ -4,8 +4,7 @@
  * i.e. they contribute nothing, as in TFLM) and takes its dot product with each filter row. */
 #include "kernels.h"
 #include "../dot.h"
-#include "conv_rows_avx2.h"
-#include "conv_rows_vnni.h"
+#include "conv_rows.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -154,11 +153,8 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const th_conv_params *p = &op->p.conv;
   const th_tensor *filter = TH_T(ip, op->in[1]);
   const conv_shape g = shape_of(ip, op);
-#if defined(TH_HAVE_VNNI_DOT)
-  if (ip->vnni && th_conv_int8_rows_vnni(ip, op)) return;
-#endif
 #if defined(TH_HAVE_AVX2_DOT)
-  if (ip->avx2 && th_conv_int8_rows_avx2(ip, op)) return;
+  if (th_conv_int8_rows(ip, op)) return;
 #endif
   const int32_t k = g.k, cout = g.cout;
   const int8_t *x = (const int8_t *)TH_T(ip, op->in[0])->data;
