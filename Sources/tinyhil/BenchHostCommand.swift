@@ -23,6 +23,12 @@ struct BenchHost: AsyncParsableCommand {
     @Option(help: "Where to write output 0 of the single-thread pass (to check it against other runtimes).")
     var outputs: String?
 
+    @Option(help: "Highest vector kernels to use (default: the best the CPU has).")
+    var kernels: VectorKernels = .avx512VNNI
+
+    @Flag(help: "Time one thread only (skip the all-cores pass).")
+    var singleThread = false
+
     func validate() throws {
         if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
     }
@@ -32,20 +38,28 @@ struct BenchHost: AsyncParsableCommand {
         let batch = try NumPyArray(contentsOf: URL(fileURLWithPath: inputs))
         let samples = batch.shape.first ?? 0
         let cores = EngineModel.defaultWorkerCount
+        let limit = kernels
+        let inEffect = try engineModel.makeInterpreter().limitVectorKernels(to: limit)
         var entries: [String] = []
-        for workers in Array(Set([1, cores])).sorted() {
-            let first = try await engineModel.run(batch: batch, workerCount: workers)  // warm-up, not timed
+        for workers in (singleThread ? [1] : Array(Set([1, cores])).sorted()) {
+            // warm-up, not timed
+            let first = try await engineModel.run(batch: batch, workerCount: workers, vectorKernels: limit)
             if workers == 1, let outputs { try first.write(to: URL(fileURLWithPath: outputs)) }
             var seconds: [Double] = []
             for _ in 0..<repeats {
                 let clock = ContinuousClock()
-                let elapsed = try await clock.measure { _ = try await engineModel.run(batch: batch, workerCount: workers) }
+                let elapsed = try await clock.measure {
+                    _ = try await engineModel.run(batch: batch, workerCount: workers, vectorKernels: limit)
+                }
                 seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
             }
             let median = seconds.sorted()[seconds.count / 2]
             entries.append("{\"workers\": \(workers), \"median_seconds\": \(median), "
                 + "\"inferences_per_second\": \(Double(samples) / median)}")
         }
-        print("{\"samples\": \(samples), \"cores\": \(cores), \"runs\": [\(entries.joined(separator: ", "))]}")
+        print("{\"samples\": \(samples), \"cores\": \(cores), \"kernels\": \"\(inEffect.rawValue)\", "
+            + "\"runs\": [\(entries.joined(separator: ", "))]}")
     }
 }
+
+extension VectorKernels: ExpressibleByArgument {}

@@ -12,14 +12,15 @@ struct FixtureRun {
 
     /// Loads `<name>.tflite`, its inputs (`.inputs.npy`, plus `.inputs_1.npy` for a second input) and
     /// `.tflm_outputs.npy`, and runs the inputs as one batch. A missing file is an error (the test fails).
-    static func run(_ folder: String, _ name: String, workerCount: Int = 2) async throws -> FixtureRun {
+    static func run(_ folder: String, _ name: String, workerCount: Int = 2,
+                    vectorKernels: VectorKernels = .avx512VNNI) async throws -> FixtureRun {
         let model = try EngineModel(contentsOf: try FixtureFiles.require("\(folder)/\(name).tflite"))
         var batches = [try NumPyArray(contentsOf: try FixtureFiles.require("\(folder)/\(name).inputs.npy"))]
         for index in 1..<max(1, model.inputs.count) {
             batches.append(try NumPyArray(contentsOf: try FixtureFiles.require("\(folder)/\(name).inputs_\(index).npy")))
         }
         let tflm = try NumPyArray(contentsOf: try FixtureFiles.require("\(folder)/\(name).tflm_outputs.npy"))
-        let ours = try await model.run(batches: batches, workerCount: workerCount)[0]
+        let ours = try await model.run(batches: batches, workerCount: workerCount, vectorKernels: vectorKernels)[0]
         return FixtureRun(name: name, model: model, ours: ours, tflm: tflm)
     }
 

@@ -36,6 +36,11 @@ final class OperatorFixtureTests: XCTestCase {
     // FULLY_CONNECTED, RESHAPE
     func testFullyConnectedPerTensorWeights() async throws { try await exact("fc_per_tensor_int8") }
     func testFullyConnectedPerChannelWeightsRelu() async throws { try await exact("fc_default_int8") }
+    func testFullyConnectedOddUnitCount() async throws { try await exact("fc_odd_units_int8") }
+    func testConvSingleInputChannelFiveOutputChannels() async throws { try await exact("conv_cin1_5ch_int8") }
+    func testConvDeepFilterSeveralChannelBlocks() async throws { try await exact("conv_deep_40ch_int8") }
+    func testConvWideReceptiveField() async throws { try await exact("conv_wide_filter_int8") }
+    func testAveragePoolTwelveChannelsPartialWindows() async throws { try await exact("avgpool_same_12ch_int8") }
     func testReshapeThenFullyConnected() async throws { try await exact("reshape_fc_int8") }
 
     // Pooling

@@ -6,17 +6,19 @@ extension EngineModel {
 
     /// Runs every sample of `batch` (first dimension = samples, the rest = input 0) and returns output 0 for
     /// each, shaped `[samples] + output 0's shape without its batch dimension`, in the model's output type.
-    public func run(batch: NumPyArray, workerCount: Int = EngineModel.defaultWorkerCount) async throws(InferenceError)
-        -> NumPyArray
+    /// - Parameter vectorKernels: the highest vector-kernel tier to use (default: the best the CPU has).
+    public func run(batch: NumPyArray, workerCount: Int = EngineModel.defaultWorkerCount,
+                    vectorKernels: VectorKernels = .avx512VNNI) async throws(InferenceError) -> NumPyArray
     {
-        try await run(batches: [batch], workerCount: workerCount)[0]
+        try await run(batches: [batch], workerCount: workerCount, vectorKernels: vectorKernels)[0]
     }
 
     /// Runs a batch spread over `workerCount` tasks, each with its own `Interpreter` (and arena).
     /// - Parameter batches: one array per model input, all with the same first dimension.
+    /// - Parameter vectorKernels: the highest vector-kernel tier to use (default: the best the CPU has).
     /// - Returns: one array per model output, `[samples] + output shape without its batch dimension`.
-    public func run(batches: [NumPyArray], workerCount: Int = EngineModel.defaultWorkerCount) async throws(InferenceError)
-        -> [NumPyArray]
+    public func run(batches: [NumPyArray], workerCount: Int = EngineModel.defaultWorkerCount,
+                    vectorKernels: VectorKernels = .avx512VNNI) async throws(InferenceError) -> [NumPyArray]
     {
         let sampleCount = try validate(batches: batches)
         let outputTypes = try outputs.enumerated().map { (index, output) throws(InferenceError) in
@@ -33,7 +35,9 @@ extension EngineModel {
         do {
             try await withThrowingTaskGroup(of: (Int, [[UInt8]]).self) { group in
                 for (worker, range) in ranges.enumerated() {
-                    group.addTask { (worker, try self.runSequentially(batches: batches, samples: range)) }
+                    group.addTask {
+                        (worker, try self.runSequentially(batches: batches, samples: range, vectorKernels: vectorKernels))
+                    }
                 }
                 for try await (worker, piece) in group { pieces[worker] = piece }
             }
@@ -60,8 +64,11 @@ extension EngineModel {
     }
 
     /// Runs `samples` of `batches` on a fresh interpreter in the calling thread; one byte array per output.
-    func runSequentially(batches: [NumPyArray], samples: Range<Int>) throws(InferenceError) -> [[UInt8]] {
+    func runSequentially(batches: [NumPyArray], samples: Range<Int>, vectorKernels: VectorKernels = .avx512VNNI)
+        throws(InferenceError) -> [[UInt8]]
+    {
         let interpreter = try makeInterpreter()
+        interpreter.limitVectorKernels(to: vectorKernels)
         var outputBytes = outputs.map { output -> [UInt8] in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(output.bytes * samples.count)

@@ -19,6 +19,15 @@ public final class Interpreter {
                                             arenaBytes: bytes)
     }
 
+    /// The vector kernels this interpreter runs (the best the CPU supports unless lowered).
+    public var vectorKernels: VectorKernels { handle.vectorKernels }
+
+    /// Lowers the vector kernels to at most `highest` (never raises them); returns the tier now in effect.
+    @discardableResult
+    public func limitVectorKernels(to highest: VectorKernels) -> VectorKernels {
+        handle.limitVectorKernels(to: highest)
+    }
+
     public var inputs: [TensorDescription] { model.inputs }
     public var outputs: [TensorDescription] { model.outputs }
 

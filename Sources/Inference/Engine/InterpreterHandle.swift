@@ -29,6 +29,13 @@ final class InterpreterHandle {
 
     deinit { arena.deallocate() }
 
+    var vectorKernels: VectorKernels { VectorKernels(th_simd_level(pointer)) }
+
+    @discardableResult
+    func limitVectorKernels(to highest: VectorKernels) -> VectorKernels {
+        VectorKernels(th_limit_simd(pointer, highest.engineLevel))
+    }
+
     func inputInfo(_ index: Int) throws(InferenceError) -> th_tensor_info {
         var info = th_tensor_info()
         let status = th_input(pointer, UInt32(index), &info)
