@@ -40,7 +40,11 @@ public final class Interpreter {
                                  actual: "\(bytes.count) bytes")
         }
         let destination = UnsafeMutableRawBufferPointer(start: data, count: Int(info.bytes))
-        destination.copyBytes(from: bytes)
+        // one memcpy for arrays and slices; element by element only for other collections
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { source in
+            destination.copyMemory(from: UnsafeRawBufferPointer(source))
+        }
+        if copied == nil { destination.copyBytes(from: bytes) }
     }
 
     /// Runs the model once on the inputs set so far.

@@ -53,30 +53,73 @@ TH_VNNI static inline void store_lanes(int32_t *dst, __m256i v, int32_t lanes) {
 }
 
 /* A lone last pixel is paired with itself. */
+/* Channels o .. o + 15 (or o .. o + 7) of four pixels: with few groups per pixel, two pixels give
+ * too few independent accumulator chains to hide vpdpbusd's latency. */
+#define TH_GROUPS_LOOP4(BODY)                                                  \
+  do {                                                                         \
+    const int32_t *col = wp + o;                                               \
+    for (int32_t r = 0; r < rows; r++) {                                       \
+      const int64_t row = (int64_t)r * row_stride;                             \
+      for (int32_t g = 0; g < row_groups; g++, col += ws) {                    \
+        int32_t quad[4];                                                       \
+        for (int32_t i = 0; i < 4; i++) memcpy(&quad[i], xs[i] + row + 4 * g, 4); \
+        const __m256i x0 = _mm256_set1_epi32(quad[0]), x1 = _mm256_set1_epi32(quad[1]); \
+        const __m256i x2 = _mm256_set1_epi32(quad[2]), x3 = _mm256_set1_epi32(quad[3]); \
+        BODY                                                                   \
+      }                                                                        \
+    }                                                                          \
+  } while (0)
+#define TH_DP4(a, b, c, d, off)                                                              \
+  {                                                                                          \
+    const __m256i wv = _mm256_loadu_si256((const __m256i *)(const void *)(col + (off)));     \
+    a = _mm256_dpbusd_epi32(a, x0, wv);                                                      \
+    b = _mm256_dpbusd_epi32(b, x1, wv);                                                      \
+    c = _mm256_dpbusd_epi32(c, x2, wv);                                                      \
+    d = _mm256_dpbusd_epi32(d, x3, wv);                                                      \
+  }
+#define TH_ST4(a, b, c, d, off)                                  \
+  store_lanes(outs[0] + o + (off), a, n_out - o - (off));        \
+  store_lanes(outs[1] + o + (off), b, n_out - o - (off));        \
+  store_lanes(outs[2] + o + (off), c, n_out - o - (off));        \
+  store_lanes(outs[3] + o + (off), d, n_out - o - (off));
+
+/* Pixels go four at a time (the last ones repeated when n_pixels is not a multiple of 4; they
+ * store the same values twice): channels 32 at a time for two pixels, then the remaining 16 or 8
+ * for all four. */
 TH_VNNI void th_conv_acc_vnni(const uint8_t *x, int32_t pixel_step, int32_t n_pixels, int32_t row_stride, int32_t rows,
                               int32_t row_groups, const int32_t *wp, int32_t ws, int32_t n_out, int32_t *acc) {
-  for (int32_t px = 0; px < n_pixels; px += 2) {
-    const int32_t qx = px + 1 < n_pixels ? px + 1 : px;
-    const uint8_t *xp = x + (int64_t)px * pixel_step, *xq = x + (int64_t)qx * pixel_step;
-    int32_t *outp = acc + (int64_t)px * n_out, *outq = acc + (int64_t)qx * n_out;
-    int32_t o = 0;
-    for (; o + 32 <= n_out; o += 32) {
-      TH_Z(p0) TH_Z(p1) TH_Z(p2) TH_Z(p3) TH_Z(q0) TH_Z(q1) TH_Z(q2) TH_Z(q3)
-      TH_GROUPS_LOOP2(TH_DP2(p0, q0, 0) TH_DP2(p1, q1, 8) TH_DP2(p2, q2, 16) TH_DP2(p3, q3, 24));
-      TH_ST2(p0, q0, 0) TH_ST2(p1, q1, 8) TH_ST2(p2, q2, 16) TH_ST2(p3, q3, 24)
+  for (int32_t p4 = 0; p4 < n_pixels; p4 += 4) {
+    const uint8_t *xs[4];
+    int32_t *outs[4];
+    for (int32_t i = 0; i < 4; i++) {
+      const int32_t px = p4 + i < n_pixels ? p4 + i : n_pixels - 1;
+      xs[i] = x + (int64_t)px * pixel_step;
+      outs[i] = acc + (int64_t)px * n_out;
     }
+    int32_t o = 0;
+    for (; o + 32 <= n_out; o += 32)
+      for (int32_t pair = 0; pair < 4; pair += 2) {
+        const uint8_t *xp = xs[pair], *xq = xs[pair + 1];
+        int32_t *outp = outs[pair], *outq = outs[pair + 1];
+        TH_Z(p0) TH_Z(p1) TH_Z(p2) TH_Z(p3) TH_Z(q0) TH_Z(q1) TH_Z(q2) TH_Z(q3)
+        TH_GROUPS_LOOP2(TH_DP2(p0, q0, 0) TH_DP2(p1, q1, 8) TH_DP2(p2, q2, 16) TH_DP2(p3, q3, 24));
+        TH_ST2(p0, q0, 0) TH_ST2(p1, q1, 8) TH_ST2(p2, q2, 16) TH_ST2(p3, q3, 24)
+      }
     for (; o + 8 < n_out; o += 16) {
-      TH_Z(p0) TH_Z(p1) TH_Z(q0) TH_Z(q1)
-      TH_GROUPS_LOOP2(TH_DP2(p0, q0, 0) TH_DP2(p1, q1, 8));
-      TH_ST2(p0, q0, 0) TH_ST2(p1, q1, 8)
+      TH_Z(a0) TH_Z(a1) TH_Z(b0) TH_Z(b1) TH_Z(c0) TH_Z(c1) TH_Z(d0) TH_Z(d1)
+      TH_GROUPS_LOOP4(TH_DP4(a0, b0, c0, d0, 0) TH_DP4(a1, b1, c1, d1, 8));
+      TH_ST4(a0, b0, c0, d0, 0) TH_ST4(a1, b1, c1, d1, 8)
     }
     if (o < n_out) {
-      TH_Z(p0) TH_Z(q0)
-      TH_GROUPS_LOOP2(TH_DP2(p0, q0, 0));
-      TH_ST2(p0, q0, 0)
+      TH_Z(a0) TH_Z(b0) TH_Z(c0) TH_Z(d0)
+      TH_GROUPS_LOOP4(TH_DP4(a0, b0, c0, d0, 0));
+      TH_ST4(a0, b0, c0, d0, 0)
     }
   }
 }
+#undef TH_ST4
+#undef TH_DP4
+#undef TH_GROUPS_LOOP4
 #undef TH_Z
 #undef TH_ST2
 #undef TH_DP2

@@ -76,8 +76,17 @@ static void window_sse2(const int8_t *x, int64_t row_stride, int32_t depth, int3
       const __m128i v = _mm_loadl_epi64((const __m128i *)(const void *)(x + fy * row_stride + (int64_t)fx * depth + ch));
       sum = _mm_add_epi16(sum, _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8));
     }
-  const __m128i lo = _mm_srai_epi32(_mm_unpacklo_epi16(sum, sum), 16), hi = _mm_srai_epi32(_mm_unpackhi_epi16(sum, sum), 16);
-  __m128i r = _mm_packs_epi32(rounded4(lo, count, magic), rounded4(hi, count, magic));
+  __m128i r;
+  if (count == 4) {
+    /* 2x2 windows: (s +- 2) / 4 toward zero in 16 bits (|s| <= 512): add 3 to negatives, shift */
+    const __m128i two = _mm_set1_epi16(2);
+    const __m128i negative = _mm_cmpgt_epi16(_mm_setzero_si128(), sum);
+    const __m128i n = _mm_add_epi16(sum, _mm_sub_epi16(_mm_andnot_si128(negative, two), _mm_and_si128(negative, two)));
+    r = _mm_srai_epi16(_mm_add_epi16(n, _mm_and_si128(_mm_srai_epi16(n, 15), _mm_set1_epi16(3))), 2);
+  } else {
+    const __m128i lo = _mm_srai_epi32(_mm_unpacklo_epi16(sum, sum), 16), hi = _mm_srai_epi32(_mm_unpackhi_epi16(sum, sum), 16);
+    r = _mm_packs_epi32(rounded4(lo, count, magic), rounded4(hi, count, magic));
+  }
   r = _mm_min_epi16(_mm_max_epi16(r, vlo), vhi);
   _mm_storel_epi64((__m128i *)(void *)(py + ch), _mm_packs_epi16(r, r));
 }
@@ -94,6 +103,10 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const int8_t *restrict x = (const int8_t *)in->data;
   int8_t *restrict y = (int8_t *)out->data;
   int32_t *restrict sum = (int32_t *)(void *)ip->scratch;
+#if defined(TH_DOT_SSE2)
+  __m128i magic = _mm_setzero_si128();
+  int32_t magic_count = 0;
+#endif
   for (int32_t b = 0; b < batches; b++)
     for (int32_t oy = 0; oy < oh; oy++)
       for (int32_t ox = 0; ox < ow; ox++) {
@@ -110,7 +123,10 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
 #if defined(TH_DOT_SSE2)
         if (depth >= 8 && count <= 256) {
           /* chunks of 8 channels; the last one overlaps the one before when depth % 8 != 0 */
-          const __m128i magic = _mm_set1_epi32((int32_t)(uint32_t)(count > 1 ? th_magic_for((uint32_t)count) : 0u));
+          if (count != magic_count) {   /* a 64-bit division: only when the window size changes */
+            magic = _mm_set1_epi32((int32_t)(uint32_t)(count > 1 ? th_magic_for((uint32_t)count) : 0u));
+            magic_count = count;
+          }
           const __m128i vlo = _mm_set1_epi16((int16_t)lo), vhi = _mm_set1_epi16((int16_t)hi);
           const int8_t *first = x + (((int64_t)b * ih + y0 + fy0) * iw + x0 + fx0) * depth;
           for (int32_t ch = 0; ch < depth; ch += 8) {

@@ -53,23 +53,29 @@ static void pack_weights(const row_format *f, const int8_t *w, int32_t k, int32_
     int32_t sum = 0;
     for (int32_t i = 0; i < k; i++) sum += filter[i];
     corr[o] = f->vnni ? (int32_t)((uint32_t)bias[oc0 + o] - (uint32_t)(128 + input_zp) * (uint32_t)sum) : bias[oc0 + o];
+    const int32_t full = run / f->group;   /* groups wholly inside a filter row */
     for (int32_t r = 0; r < rows; r++) {
       const int8_t *src = filter + (int64_t)r * run;
-      for (int32_t g = 0; g < row_groups; g++, col += ws) {
+      int32_t g = 0;
+      if (f->vnni) {
+        for (; g < full; g++, col += ws) memcpy(col, src + 4 * g, 4);
+      } else {
+        for (; g < full; g++, col += ws)
+          *col = (int32_t)((uint32_t)(uint16_t)(int16_t)src[2 * g] | (uint32_t)(uint16_t)(int16_t)src[2 * g + 1] << 16);
+      }
+      if (g < row_groups) {   /* the row's last taps, zero weights above them */
         uint32_t word = 0;
-        for (int32_t j = 0; j < f->group; j++) {
-          const int32_t i = f->group * g + j;
-          if (i >= run) break;
+        for (int32_t i = f->group * g; i < run; i++) {
+          const int32_t j = i - f->group * g;
           word |= f->vnni ? (uint32_t)(uint8_t)src[i] << (8 * j) : (uint32_t)(uint16_t)(int16_t)src[i] << (16 * j);
         }
         *col = (int32_t)word;
+        col += ws;
       }
     }
   }
 }
 
-/* Fills `slot` bytes at dst with input row iy, columns -pad_w .. cols - 1 - pad_w (and padding past
- * them) in the tier's format; a row outside the image is all padding. */
 static void copy_row(const row_format *f, const int8_t *x, int32_t b, int32_t iy, int32_t ih, int32_t iw, int32_t cin,
                      int32_t pad_w, int64_t cols, int32_t zp, int64_t slot, uint8_t *dst) {
   const int64_t c0 = pad_w;                                           /* first in-bounds column */
@@ -123,10 +129,10 @@ int th_conv_int8_rows(th_interpreter *ip, const th_op *op) {
     const int32_t period = n >= 8 ? n : n * ((8 + n - 1) / n);
     const int flat = n == cout && period <= MAX_PERIOD;
     if (flat)
-      for (int32_t j = 0; j < period + 8; j++) {
-        bias_e[j] = corr[j % n];
-        mult_e[j] = p->multiplier[j % n];
-        shift_e[j] = p->shift[j % n];
+      for (int32_t j = 0, c = 0; j < period + 8; j++, c = c + 1 == n ? 0 : c + 1) {
+        bias_e[j] = corr[c];
+        mult_e[j] = p->multiplier[c];
+        shift_e[j] = p->shift[c];
       }
     const int32_t chunk = ACC_WORDS / n;
     for (int32_t b = 0; b < batches; b++)
