@@ -85,90 +85,61 @@ th_status th_prepare_conv(const th_prep *c) {
   return TH_OK;
 }
 
-/* Geometry of one int8 convolution, shared by the patch gather and the output loops. */
-typedef struct conv_shape {
-  int32_t batches, ih, iw, cin, kh, kw, cout, oh, ow, k;
-  int32_t sh, sw, ph, pw, dh, dw, zp;
-} conv_shape;
-
-static conv_shape shape_of(const th_interpreter *ip, const th_op *op) {
-  const th_conv_params *p = &op->p.conv;
-  const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]), *out = TH_T(ip, op->out);
-  conv_shape g;
-  g.batches = in->dims[0];
-  g.ih = in->dims[1];
-  g.iw = in->dims[2];
-  g.cin = in->dims[3];
-  g.cout = filter->dims[0];
-  g.kh = filter->dims[1];
-  g.kw = filter->dims[2];
-  g.oh = out->dims[1];
-  g.ow = out->dims[2];
-  g.k = g.kh * g.kw * g.cin;
-  g.sh = p->stride_h;
-  g.sw = p->stride_w;
-  g.ph = p->pad_h;
-  g.pw = p->pad_w;
-  g.dh = p->dilation_h;
-  g.dw = p->dilation_w;
-  g.zp = p->input_zp;
-  return g;
-}
-
-/* The receptive field of output pixel (b, oy, ox) as k int16 values x - input_zp, filter order
- * (ky, kx, ic); taps in the padding are 0. */
-static void gather_patch(const conv_shape *g, const int8_t *x, int32_t b, int32_t oy, int32_t ox, int16_t *patch) {
-  const int32_t y0 = oy * g->sh - g->ph, x0 = ox * g->sw - g->pw, cin = g->cin, zp = g->zp;
-  int16_t *pp = patch;
-  if (g->dw == 1 && x0 >= 0 && x0 + g->kw <= g->iw && y0 >= 0 && y0 + (g->kh - 1) * g->dh < g->ih) {
-    /* interior window: each filter row is one contiguous run of kw * cin values */
-    const int32_t run = g->kw * cin;
-    for (int32_t ky = 0; ky < g->kh; ky++) {
-      th_widen_sub_s8(x + (((int64_t)b * g->ih + y0 + ky * g->dh) * g->iw + x0) * cin, run, zp, pp);
-      pp += run;
-    }
-    return;
-  }
-  for (int32_t ky = 0; ky < g->kh; ky++) {
-    const int32_t iy = y0 + ky * g->dh;
-    if (iy < 0 || iy >= g->ih) {
-      for (int32_t i = 0; i < g->kw * cin; i++) pp[i] = 0;
-      pp += g->kw * cin;
-      continue;
-    }
-    const int8_t *row = x + ((int64_t)b * g->ih + iy) * g->iw * cin;
-    for (int32_t kx = 0; kx < g->kw; kx++) {
-      const int32_t ix = x0 + kx * g->dw;
-      if (ix >= 0 && ix < g->iw) {
-        th_widen_sub_s8(row + (int64_t)ix * cin, cin, zp, pp);
-      } else {
-        for (int32_t i = 0; i < cin; i++) pp[i] = 0;
-      }
-      pp += cin;
-    }
-  }
-}
-
 static void eval_int8(th_interpreter *ip, const th_op *op) {
   const th_conv_params *p = &op->p.conv;
-  const th_tensor *filter = TH_T(ip, op->in[1]);
-  const conv_shape g = shape_of(ip, op);
-#if defined(TH_HAVE_AVX2_DOT)
-  if (th_conv_int8_rows(ip, op)) return;
-#endif
-  const int32_t k = g.k, cout = g.cout;
-  const int8_t *x = (const int8_t *)TH_T(ip, op->in[0])->data;
+  const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]), *out = TH_T(ip, op->out);
+  const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], cin = in->dims[3];
+  const int32_t kh = filter->dims[1], kw = filter->dims[2], cout = filter->dims[0];
+  const int32_t oh = out->dims[1], ow = out->dims[2];
+  const int32_t k = kh * kw * cin;
+  const int8_t *x = (const int8_t *)in->data;
   const int8_t *w = (const int8_t *)filter->data;
-  int8_t *y = (int8_t *)TH_T(ip, op->out)->data;
+  int8_t *y = (int8_t *)out->data;
   int16_t *patch = (int16_t *)(void *)ip->scratch;
-  const int32_t ozp = p->output_zp, lo = p->act_min, hi = p->act_max;
+  const int32_t zp = p->input_zp, ozp = p->output_zp, lo = p->act_min, hi = p->act_max;
   const int32_t *bias_term = p->filter_sum, *mult = p->multiplier, *shift = p->shift;
+  const int32_t sh = p->stride_h, sw = p->stride_w, ph = p->pad_h, pw = p->pad_w, dh = p->dilation_h, dw = p->dilation_w;
+#if defined(TH_HAVE_AVX2_DOT)
+  if (th_conv_int8_rows(ip, op)) return;   /* AVX2 / VNNI hosts: conv_rows.c */
+#endif
   for (int32_t i = 0; i < 8; i++) patch[k + i] = 0;   /* zero tail read by the SIMD path */
-  for (int32_t b = 0; b < g.batches; b++) {
-    for (int32_t oy = 0; oy < g.oh; oy++) {
-      for (int32_t ox = 0; ox < g.ow; ox++) {
-        gather_patch(&g, x, b, oy, ox, patch);
-        int8_t *yo = y + (((int64_t)b * g.oh + oy) * g.ow + ox) * cout;
+  for (int32_t b = 0; b < batches; b++) {
+    for (int32_t oy = 0; oy < oh; oy++) {
+      const int32_t y0 = oy * sh - ph;
+      for (int32_t ox = 0; ox < ow; ox++) {
+        const int32_t x0 = ox * sw - pw;
+        int16_t *pp = patch;
+        if (dw == 1 && x0 >= 0 && x0 + kw <= iw && y0 >= 0 && y0 + (kh - 1) * dh < ih) {
+          /* interior window: each filter row is one contiguous run of kw * cin values */
+          const int32_t run = kw * cin;
+          for (int32_t ky = 0; ky < kh; ky++) {
+            const int8_t *src = x + (((int64_t)b * ih + y0 + ky * dh) * iw + x0) * cin;
+            for (int32_t i = 0; i < run; i++) pp[i] = (int16_t)(src[i] - zp);
+            pp += run;
+          }
+        } else {
+        for (int32_t ky = 0; ky < kh; ky++) {
+          const int32_t iy = y0 + ky * dh;
+          if (iy < 0 || iy >= ih) {
+            for (int32_t i = 0; i < kw * cin; i++) pp[i] = 0;
+            pp += kw * cin;
+            continue;
+          }
+          const int8_t *row = x + ((int64_t)b * ih + iy) * iw * cin;
+          for (int32_t kx = 0; kx < kw; kx++) {
+            const int32_t ix = x0 + kx * dw;
+            if (ix >= 0 && ix < iw) {
+              const int8_t *src = row + (int64_t)ix * cin;
+              if (cin == 1) pp[0] = (int16_t)(src[0] - zp);
+              else for (int32_t i = 0; i < cin; i++) pp[i] = (int16_t)(src[i] - zp);
+            } else {
+              for (int32_t i = 0; i < cin; i++) pp[i] = 0;
+            }
+            pp += cin;
+          }
+        }
+        }
+        int8_t *yo = y + (((int64_t)b * oh + oy) * ow + ox) * cout;
         int32_t oc = 0;
         int32_t acc[4];
 #if defined(TH_HAVE_AVX2_DOT)
