@@ -1,4 +1,4 @@
-/* Run-time selected AVX2 dot products (see dot_x86.c). */
+/* Host (x86-64) vector kernels chosen at run time: AVX2 (dot_x86.c) and AVX-512 VNNI (dot_vnni.c). */
 #ifndef TH_DOT_X86_H
 #define TH_DOT_X86_H
 

@@ -15,7 +15,7 @@
  *   waste no lanes.
  *
  * The model's weights are read in place; every buffer lives on the stack for the call only
- * (about 60 KiB). Integer arithmetic throughout, identical to the generic path: engine_test runs
+ * (about 45 KiB). Integer arithmetic throughout, identical to the generic path: engine_test runs
  * every fixture through each tier and through builds without them. */
 #include "conv_rows.h"
 
