@@ -37,6 +37,7 @@ final class OperatorFixtureTests: XCTestCase {
     func testFullyConnectedPerTensorWeights() async throws { try await exact("fc_per_tensor_int8") }
     func testFullyConnectedPerChannelWeightsRelu() async throws { try await exact("fc_default_int8") }
     func testFullyConnectedOddUnitCount() async throws { try await exact("fc_odd_units_int8") }
+    func testAddSizeNotAMultipleOfEight() async throws { try await exact("add_odd_size_int8") }
     func testConvSingleInputChannelFiveOutputChannels() async throws { try await exact("conv_cin1_5ch_int8") }
     func testConvDeepFilterSeveralChannelBlocks() async throws { try await exact("conv_deep_40ch_int8") }
     func testConvWideReceptiveField() async throws { try await exact("conv_wide_filter_int8") }

@@ -10,7 +10,7 @@ final class VectorKernelTests: XCTestCase {
         ("models", "resnet_int8"), ("ops", "conv_same_stride2_even_int8"), ("ops", "conv_dilation2_int8"),
         ("ops", "conv_input_zp_127_int8"), ("ops", "conv_input_zp_minus128_int8"), ("ops", "conv_cin1_5ch_int8"),
         ("ops", "conv_deep_40ch_int8"), ("ops", "conv_wide_filter_int8"), ("ops", "avgpool_same_12ch_int8"),
-        ("ops", "fc_odd_units_int8"),
+        ("ops", "fc_odd_units_int8"), ("ops", "add_odd_size_int8"), ("ops", "add_branch_scales_int8"),
     ]
 
     func testEveryTierIsBitExactWithTFLM() async throws {

@@ -1,6 +1,7 @@
 /* ADD: int8 (TFLM: both inputs rescaled to 2*max(s1,s2) with left shift 20, summed, rescaled to
  * the output) and float32; NumPy broadcasting up to 6-D; fused activation. */
 #include "binary_shape.h"
+#include "add_avx2.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -65,6 +66,12 @@ void th_eval_add(th_interpreter *ip, const th_op *op) {
     if (is_int8) {
       const int8_t *a = (const int8_t *)ta->data, *b = (const int8_t *)tb->data;
       int8_t *y = (int8_t *)out->data;
+#if defined(TH_HAVE_AVX2_DOT)
+      if (ip->avx2) {
+        th_add_int8_avx2(p, a, b, y, n);
+        return;
+      }
+#endif
       for (int32_t i = 0; i < n; i++) y[i] = add_int8(p, a[i], b[i]);
     } else {
       float *y = (float *)(void *)out->data;
