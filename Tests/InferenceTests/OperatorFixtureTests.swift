@@ -38,6 +38,8 @@ final class OperatorFixtureTests: XCTestCase {
     func testFullyConnectedPerChannelWeightsRelu() async throws { try await exact("fc_default_int8") }
     func testFullyConnectedOddUnitCount() async throws { try await exact("fc_odd_units_int8") }
     func testAddSizeNotAMultipleOfEight() async throws { try await exact("add_odd_size_int8") }
+    func testDepthwiseTwentyOneChannels() async throws { try await exact("depthwise_21ch_int8") }
+    func testDepthwiseMultiplier2TenChannels() async throws { try await exact("depthwise_dm2_5ch_int8") }
     func testConvSingleInputChannelFiveOutputChannels() async throws { try await exact("conv_cin1_5ch_int8") }
     func testConvDeepFilterSeveralChannelBlocks() async throws { try await exact("conv_deep_40ch_int8") }
     func testConvWideReceptiveField() async throws { try await exact("conv_wide_filter_int8") }

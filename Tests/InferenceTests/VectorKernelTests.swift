@@ -11,6 +11,8 @@ final class VectorKernelTests: XCTestCase {
         ("ops", "conv_input_zp_127_int8"), ("ops", "conv_input_zp_minus128_int8"), ("ops", "conv_cin1_5ch_int8"),
         ("ops", "conv_deep_40ch_int8"), ("ops", "conv_wide_filter_int8"), ("ops", "avgpool_same_12ch_int8"),
         ("ops", "fc_odd_units_int8"), ("ops", "add_odd_size_int8"), ("ops", "add_branch_scales_int8"),
+        ("ops", "depthwise_21ch_int8"), ("ops", "depthwise_dm2_5ch_int8"), ("ops", "depthwise_multiplier2_int8"),
+        ("unseen", "kws_dscnn_int8"),
     ]
 
     func testEveryTierIsBitExactWithTFLM() async throws {

@@ -2,6 +2,7 @@
  * stride, dilation, SAME/VALID. Output channel = in_channel * depth_multiplier + m.
  * int8: acc[oc] = sum over in-bounds taps of w * (x - input_zp) + bias (TFLM DepthwiseConvPerChannel). */
 #include "kernels.h"
+#include "depthwise_avx2.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -94,6 +95,9 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   int8_t *y = (int8_t *)out->data;
   int32_t *acc = (int32_t *)(void *)ip->scratch;
   const int32_t zp = p->input_zp, ozp = p->output_zp, lo = p->act_min, hi = p->act_max;
+#if defined(TH_HAVE_AVX2_DOT)
+  if (ip->avx2 && th_depthwise_int8_avx2(ip, op)) return;
+#endif
   for (int32_t b = 0; b < batches; b++)
     for (int32_t oy = 0; oy < oh; oy++)
       for (int32_t ox = 0; ox < ow; ox++) {
