@@ -6,7 +6,6 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(TH_NO_SIMD) && !defined(TH_NO_AVX2)
 #define TH_HAVE_AVX2_DOT 1
-void th_dot4_s16_s8_avx2(const int16_t *x, const int8_t *w, int32_t ws, int32_t n, int32_t *out);
 int32_t th_dot_s16_s8_avx2(const int16_t *x, const int8_t *w, int32_t n);
 /* For each block of 4 rows of w (row length k; n_out rounded down to a multiple of 4):
  * y[o] = clamp(MBQM(x . w[o] + bias[o], mult[o], shift[o]) + out_zp, lo, hi).

@@ -149,7 +149,7 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
         }
 #endif
         for (; oc + 4 <= cout; oc += 4) {
-          th_dot4(ip->avx2, patch, w + (int64_t)oc * k, k, k, acc);
+          th_dot4_s16_s8(patch, w + (int64_t)oc * k, k, k, acc);
           for (int32_t j = 0; j < 4; j++) {
             int32_t v = th_mbqm(th_add_wrap(acc[j], bias_term[oc + j]), mult[oc + j], shift[oc + j]) + ozp;
             yo[oc + j] = (int8_t)th_clamp(v, lo, hi);

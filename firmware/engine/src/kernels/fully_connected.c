@@ -123,7 +123,7 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
       }
 #endif
       for (; u + 4 <= units; u += 4) {
-        th_dot4(ip->avx2, x16, w + (int64_t)u * depth, depth, depth, acc);
+        th_dot4_s16_s8(x16, w + (int64_t)u * depth, depth, depth, acc);
         for (int32_t j = 0; j < 4; j++) {
           int32_t v = th_mbqm(th_add_wrap(acc[j], p->filter_sum[u + j]), p->multiplier[u + j], p->shift[u + j]) + ozp;
           yb[u + j] = (int8_t)th_clamp(v, lo, hi);
