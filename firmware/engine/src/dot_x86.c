@@ -33,30 +33,10 @@ __attribute__((target("avx2"))) int32_t th_dot_s16_s8_avx2(const int16_t *x, con
   for (; i < n; i++) s += (int32_t)x[i] * (int32_t)w[i];
   return s;
 }
-/* MultiplyByQuantizedMultiplier on 4 lanes, exactly as the scalar th_mbqm (multiplier >= 0, so
- * SaturatingRoundingDoublingHighMul's only overflow case cannot occur). */
+/* MultiplyByQuantizedMultiplier on 4 lanes: the 8-lane version of requant_avx2.h on a
+ * zero-extended register (one implementation of the rounding for every AVX2 path). */
 __attribute__((target("avx2"))) static inline __m128i mbqm4(__m128i x, __m128i m, __m128i shift) {
-  const __m128i zero = _mm_setzero_si128(), one = _mm_set1_epi32(1);
-  const __m128i left = _mm_max_epi32(shift, zero), right = _mm_max_epi32(_mm_sub_epi32(zero, shift), zero);
-  const __m128i a = _mm_sllv_epi32(x, left);
-  const __m128i pos_nudge = _mm_set1_epi64x(1LL << 30), neg_nudge = _mm_set1_epi64x(1 - (1LL << 30));
-  const __m128i trunc_adj = _mm_set1_epi64x((1LL << 31) - 1);
-  /* even lanes (0, 2) and odd lanes (1, 3) as 64-bit products */
-  __m128i t_even = _mm_mul_epi32(a, m);
-  __m128i t_odd = _mm_mul_epi32(_mm_srli_epi64(a, 32), _mm_srli_epi64(m, 32));
-  __m128i neg_even = _mm_cmpgt_epi64(zero, t_even), neg_odd = _mm_cmpgt_epi64(zero, t_odd);
-  t_even = _mm_add_epi64(t_even, _mm_blendv_epi8(pos_nudge, neg_nudge, neg_even));
-  t_odd = _mm_add_epi64(t_odd, _mm_blendv_epi8(pos_nudge, neg_nudge, neg_odd));
-  /* division by 2^31 truncating toward zero; the quotient fits in 32 bits, so a logical shift
-   * of the 64-bit lane gives its low word */
-  t_even = _mm_srli_epi64(_mm_add_epi64(t_even, _mm_and_si128(neg_even, trunc_adj)), 31);
-  t_odd = _mm_srli_epi64(_mm_add_epi64(t_odd, _mm_and_si128(neg_odd, trunc_adj)), 31);
-  const __m128i h = _mm_blend_epi16(t_even, _mm_slli_epi64(t_odd, 32), 0xCC);
-  /* RoundingDivideByPOT(h, right) */
-  const __m128i mask = _mm_sub_epi32(_mm_sllv_epi32(one, right), one);
-  const __m128i rem = _mm_and_si128(h, mask);
-  const __m128i thr = _mm_sub_epi32(_mm_srli_epi32(mask, 1), _mm_cmpgt_epi32(zero, h));
-  return _mm_sub_epi32(_mm_srav_epi32(h, right), _mm_cmpgt_epi32(rem, thr));
+  return _mm256_castsi256_si128(mbqm8(_mm256_zextsi128_si256(x), _mm256_zextsi128_si256(m), _mm256_zextsi128_si256(shift)));
 }
 
 __attribute__((target("avx2"))) void th_outputs4_avx2(const int16_t *x, const int8_t *w, const int8_t *w_end, int32_t k, int32_t n_out,
