@@ -28,6 +28,8 @@ th_status th_prepare_fully_connected(const th_prep *c) {
   if (filter->rank != 2 || out->rank < 1)
     return th_prep_fail(c, TH_ERR_SHAPE_MISMATCH, "FULLY_CONNECTED: weights must be 2-D [outputs, depth]", th_tensor_id(c, filter));
   const int32_t units = filter->dims[0], depth = filter->dims[1];
+  if (units > TH_MAX_CHANNELS)
+    return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "FULLY_CONNECTED: more than 2^20 output units (weights dimension 0)", th_tensor_id(c, filter));
   if (out->dims[out->rank - 1] != units)
     return th_prep_fail(c, TH_ERR_SHAPE_MISMATCH, "FULLY_CONNECTED: output last dimension must equal weights rows", th_tensor_id(c, out));
   const int32_t out_elems = th_elements(out);
@@ -65,9 +67,9 @@ th_status th_prepare_fully_connected(const th_prep *c) {
   p->output_zp = out->zero_point;
   p->filter_zp = filter->zero_point;
   p->per_channel = filter->scale_count > 1u;
-  p->multiplier = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)units);
-  p->shift = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)units);
-  p->filter_sum = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)units);
+  p->multiplier = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)units);
+  p->shift = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)units);
+  p->filter_sum = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)units);
   if (!p->multiplier || !p->shift || !p->filter_sum)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "FULLY_CONNECTED: persistent data larger than planned (engine bug)", -1);
   int32_t m1 = 0, s1 = 0;
