@@ -66,6 +66,7 @@ typedef struct th_conv_params {
   int32_t single_multiplier, single_shift; /* FULLY_CONNECTED with per-tensor weights */
   int32_t per_channel;
   int32_t keep_num_dims;
+  int32_t armv6m;              /* the Cortex-M0+ variant runs this operator (kernels/armv6m) */
 } th_conv_params;
 
 typedef struct th_pool_params {

@@ -25,6 +25,7 @@
 #include "tinyhil_engine.h"
 #include "../src/quant_math.h"
 #include "hostile_models.h"
+#include "../src/kernels/armv6m/requant_armv6m.h"
 
 static int g_quiet = 0;
 static int g_float_ulps = 4;
@@ -584,12 +585,45 @@ static int check_srdhm_identity(void) {
   return 0;
 }
 
+/* The Cortex-M0+ requantization (16-bit partial products) against th_mbqm, which follows TFLM's
+ * definition with a 64-bit product: every multiplier >= 0 the engine can produce, every shift. */
+static int check_mbqm_armv6m(void) {
+  uint64_t st = 0x2545F4914F6CDD1Dull;
+  const int32_t edge[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MIN + 1, 1 << 30, -(1 << 30), 65535, -65536, 65536};
+  const int edges = (int)(sizeof(edge) / sizeof(edge[0]));
+  long checked = 0;
+  for (long it = 0; it < 2000000; it++) {
+    int32_t x, m, sh;
+    st ^= st << 13; st ^= st >> 7; st ^= st << 17;
+    if (it < edges * 62) {
+      x = edge[it % edges];
+      sh = (int32_t)(it / edges) - 31;
+      m = (int32_t)(0x40000000u + (uint32_t)(st >> 34));
+    } else {
+      x = (int32_t)(uint32_t)st;
+      if (it & 1) x >>= (int)((st >> 40) % 31u);
+      m = (int32_t)((st >> 32) & 0x7fffffffu);
+      if (it & 2) m = (int32_t)(0x40000000u | (uint32_t)m);
+      sh = (int32_t)((st >> 58) % 62u) - 31;
+    }
+    if (sh > 30) sh = 30;
+    checked++;
+    if (th_mbqm_armv6m(x, m, sh) != th_mbqm(x, m, sh)) {
+      fprintf(stderr, "FAIL th_mbqm_armv6m(%d, %d, %d) = %d, th_mbqm %d\n", x, m, sh, th_mbqm_armv6m(x, m, sh), th_mbqm(x, m, sh));
+      return 1;
+    }
+  }
+  if (!g_quiet) printf("ok   Cortex-M0+ requantization: %ld operand triples equal th_mbqm\n", checked);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   int fuzz = 0, bench = 0, failures = 0, models = 0;
   for (int i = 1; i < argc; i++)
     if (strcmp(argv[i], "--quiet") == 0) g_quiet = 1;
   failures += check_magic_division();
   failures += check_srdhm_identity();
+  failures += check_mbqm_armv6m();
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--fuzz") == 0 && i + 1 < argc) fuzz = atoi(argv[++i]);
     else if (strcmp(argv[i], "--bench") == 0 && i + 1 < argc) bench = atoi(argv[++i]);

@@ -5,6 +5,7 @@
 #include "kernels.h"
 #include "../dot.h"
 #include "conv_rows.h"
+#include "armv6m/conv_armv6m.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -84,6 +85,7 @@ th_status th_prepare_conv(const th_prep *c) {
       return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "CONV_2D: effective scale not representable (input*filter/output scale)", th_tensor_id(c, filter));
     p->filter_sum[oc] = bias ? th_i32_at(bias->data, oc) : 0;   /* bias */
   }
+  (void)th_select_conv_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator */
   return TH_OK;
 }
 
@@ -101,6 +103,10 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const int32_t zp = p->input_zp, ozp = p->output_zp, lo = p->act_min, hi = p->act_max;
   const int32_t *bias_term = p->filter_sum, *mult = p->multiplier, *shift = p->shift;
   const int32_t sh = p->stride_h, sw = p->stride_w, ph = p->pad_h, pw = p->pad_w, dh = p->dilation_h, dw = p->dilation_w;
+  if (p->armv6m) {
+    th_eval_conv_armv6m(ip, op);
+    return;
+  }
 #if defined(TH_HAVE_AVX2_DOT)
   if (th_conv_int8_rows(ip, op)) return;   /* AVX2 / VNNI hosts: conv_rows.c */
 #endif

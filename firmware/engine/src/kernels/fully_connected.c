@@ -5,6 +5,7 @@
  * dotted with the weight rows; otherwise TFLM's loop with both offsets. */
 #include "kernels.h"
 #include "../dot.h"
+#include "armv6m/conv_armv6m.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -90,6 +91,7 @@ th_status th_prepare_fully_connected(const th_prep *c) {
     }
     p->filter_sum[u] = bias ? th_i32_at(bias->data, u) : 0;   /* bias */
   }
+  (void)th_select_fully_connected_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator */
   return TH_OK;
 }
 
@@ -102,6 +104,10 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const int8_t *x = (const int8_t *)in->data, *w = (const int8_t *)filter->data;
   int8_t *y = (int8_t *)out->data;
   const int32_t ozp = p->output_zp, lo = p->act_min, hi = p->act_max, zp = p->input_zp;
+  if (p->armv6m) {
+    th_eval_fully_connected_armv6m(ip, op);
+    return;
+  }
   for (int32_t b = 0; b < batches; b++) {
     const int8_t *xb = x + (int64_t)b * depth;
     int8_t *yb = y + (int64_t)b * units;
