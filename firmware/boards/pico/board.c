@@ -4,7 +4,6 @@
 #include "board.h"
 
 #include "board_pico.h"
-#include "board_v2.h"
 #include "registers.h"
 
 #define CPU_HZ 125000000u

@@ -7,7 +7,6 @@
 
 #include "board.h"
 #include "board_pico.h"
-#include "board_v2.h"
 #include "registers.h"
 
 #ifndef MODEL_STORE_OFFSET

@@ -2,7 +2,6 @@
  * RAM is shared with the arena, so this build has smaller slots and a smaller arena (board.mk). */
 #include "board.h"
 #include "board_pico.h"
-#include "board_v2.h"
 
 #ifndef MODEL_SLOT_BYTES
 #define MODEL_SLOT_BYTES (24u * 1024u)
