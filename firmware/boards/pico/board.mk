@@ -12,7 +12,7 @@ BOARD_SRCS := boards/pico/board.c boards/pico/startup.c boards/pico/model_store_
 BOARD_LDSCRIPT := boards/pico/linker.ld
 BOARD_DEFINES := -DUART_TX_PIN=$(UART_TX_PIN) -DUART_RX_PIN=$(UART_RX_PIN)
 ifeq ($(MODEL_STORE),ram)
-BOARD_DEFINES += -DARENA_BYTES='(160u * 1024u)' -DMODEL_SLOT_BYTES='(24u * 1024u)'
+BOARD_DEFINES += -DARENA_BYTES=163840u -DMODEL_SLOT_BYTES=24576u
 else ifneq ($(MODEL_STORE),flash)
 $(error MODEL_STORE must be flash or ram, not '$(MODEL_STORE)')
 endif
