@@ -69,7 +69,8 @@ public final class EmulatedPico: Sendable {
     /// - Parameters:
     ///   - uf2: boot this image instead of the repository's build (e.g. a deliberately damaged one).
     ///   - python: the Python with rp2040py (default `python(repository:)`).
-    ///   - bootTimeout: how long HELLO may take to be answered on the first try (the boot itself is ~50,000 cycles).
+    ///   - bootTimeout: how long the bootrom may take to enter the firmware (about 42,000 emulated cycles when boot2's
+    ///     CRC matches; a refused image is reported as soon as the bootrom starts USB boot, ~3.1 M cycles).
     public static func start(
         repository: URL = FirmwareBuild.defaultRepository, uf2: URL? = nil, python: String? = nil,
         timeouts: DeviceTimeouts = EmulatedPico.timeouts, startupTimeout: Duration = .seconds(30),
@@ -124,18 +125,10 @@ public final class EmulatedPico: Sendable {
             let board = EmulatedPico(device: device, socketPath: socketPath, markerEdgesPath: markersPath,
                                      process: process, directory: directory)
             do {
-                var bootTimeouts = timeouts
-                bootTimeouts.command = bootTimeout
-                bootTimeouts.attempts = 1
-                await device.setTimeouts(bootTimeouts)
+                try await waitForBoot(outputPath: outputPath, process: process, timeout: bootTimeout)
                 _ = try await device.hello()
-                await device.setTimeouts(timeouts)
             } catch {
-                let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
                 await board.shutdown()
-                if !output.contains("booted cycle=") {
-                    throw EmulatedPicoError.didNotBoot(usbBoot: output.contains("usb-boot"), output: output)
-                }
                 throw error
             }
             return board
@@ -188,6 +181,20 @@ public final class EmulatedPico: Sendable {
         await runBlocking { () throws(Never) in process.terminate(grace: .zero) }
     }
 
+    /// Waits until the runner reports that the bootrom entered the firmware; fails at once when it reports USB boot
+    /// (boot2's CRC was refused), or after `timeout`.
+    private static func waitForBoot(outputPath: String, process: ChildProcess, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            if output.contains("booted cycle=") { return }
+            if output.contains("usb-boot") || process.exitCode != nil || ContinuousClock.now >= deadline {
+                throw EmulatedPicoError.didNotBoot(usbBoot: output.contains("usb-boot"), output: output)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     private static func connect(
         socketPath: String, uf2: URL, process: ChildProcess, outputPath: String, python: String, timeout: Duration
     ) async throws -> SocketTransport {
@@ -195,7 +202,9 @@ public final class EmulatedPico: Sendable {
         while true {
             if let status = process.exitCode {
                 let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-                switch status {
+                // exitCode is a raw wait status: the runner's own exit code is in bits 8-15 when it exited normally.
+                let exited = status & 0x7F == 0
+                switch exited ? (status >> 8) & 0xFF : -1 {
                 case 2: throw EmulatedPicoError.imageRejected(uf2Path: uf2.path, output: output)
                 case 3: throw EmulatedPicoError.environmentMissing(python: python, detail: output)
                 default: throw EmulatedPicoError.emulatorExited(status: status, output: output)
