@@ -173,14 +173,7 @@ final class RFC2217Ser2netTests: XCTestCase {
 }
 
 /// Copies bytes from one transport to the other until cancelled or either end closes.
-private func relayBytes(from source: SocketTransport, to destination: PseudoTerminalTransport) async {
-    while !Task.isCancelled {
-        guard let bytes = try? await source.read(maxBytes: 4096, timeout: .milliseconds(100)) else { return }
-        if !bytes.isEmpty { try? await destination.write(bytes) }
-    }
-}
-
-private func relayBytes(from source: PseudoTerminalTransport, to destination: SocketTransport) async {
+private func relayBytes<Source: Transport, Destination: Transport>(from source: Source, to destination: Destination) async {
     while !Task.isCancelled {
         guard let bytes = try? await source.read(maxBytes: 4096, timeout: .milliseconds(100)) else { return }
         if !bytes.isEmpty { try? await destination.write(bytes) }
@@ -345,10 +338,18 @@ extension Transport {
         while bytes.count < count {
             let remaining = ContinuousClock.now.duration(to: deadline)
             guard remaining > .zero else {
-                throw TransportError.openFailed(endpoint: endpoint, reason: "only \(bytes.count) of \(count) bytes within \(timeout): \(bytes)")
+                throw ShortRead(endpoint: endpoint, expected: count, received: bytes)
             }
             bytes += try await read(maxBytes: count - bytes.count, timeout: remaining)
         }
         return bytes
     }
+}
+
+/// `readExactly` gave up: fewer bytes arrived than expected.
+struct ShortRead: Error, CustomStringConvertible {
+    var endpoint: String
+    var expected: Int
+    var received: [UInt8]
+    var description: String { "\(endpoint): only \(received.count) of \(expected) bytes arrived: \(received)" }
 }
