@@ -71,6 +71,11 @@ def main() -> int:
         time.sleep(0.1)
         for line in lines:
             print("runner:", line)
+            if line.startswith("stats "):
+                fields = dict(field.split("=") for field in line.split()[1:])
+                cycles, cpu = int(fields["cycles"]), float(fields["cpu_seconds"])
+                print(f"emulator speed over the whole run: {cycles / cpu / 1e6:.2f} M cycles per CPU second "
+                      f"({cycles / float(fields['seconds']) / 1e6:.2f} M per wall second on this machine's load)")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ Protocol on stdout, one line each (for the process that started us):
     booted cycle=N                      the firmware's vector table was entered (PC left the bootrom/boot2)
     usb-boot cycle=N                    the bootrom gave up on flash and started its USB boot (bad boot2 CRC)
     watchdog-reboot cycle=N             the watchdog reset the chip
-    stats cycles=N seconds=S            at exit: emulated cycles and wall time
+    stats cycles=N seconds=S cpu_seconds=C   at exit: emulated cycles, wall time and this process's CPU time
 Errors go to stderr as `error: ...` with exit status 2 (bad UF2) or 3 (missing environment).
 
 UART0 RX is fed only while its 32-byte FIFO has room (overflow bytes would be dropped, as on the chip).
@@ -260,7 +260,8 @@ def main() -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        say(f"stats cycles={pico.cycles()} seconds={time.monotonic() - started:.3f}")
+        say(f"stats cycles={pico.cycles()} seconds={time.monotonic() - started:.3f} "
+            f"cpu_seconds={time.process_time():.3f}")
         connection.close()
         if pico.markers:
             pico.markers.close()
