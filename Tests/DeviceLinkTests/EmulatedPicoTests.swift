@@ -104,6 +104,21 @@ final class EmulatedPicoTests: XCTestCase {
         }
     }
 
+    /// RESET 1 reboots through the watchdog and the bootrom again; the boot counter in .noinit SRAM survives it.
+    func testRebootGoesThroughTheWatchdogAndTheBootCounterSurvives() async throws {
+        try requireEmulator()
+        try await EmulatedPico.withBoard(repository: Self.repository) { board in
+            let first = try await board.device.hello()
+            try await board.device.reset(.reboot)
+            try await Task.sleep(for: .milliseconds(500))
+            let second = try await board.device.hello()
+            XCTAssertEqual(second.bootCount, first.bootCount + 1)
+            let output = board.runnerOutput()
+            XCTAssertTrue(output.contains("watchdog-reboot cycle="), output)
+            XCTAssertEqual(output.components(separatedBy: "booted cycle=").count - 1, 2, output)
+        }
+    }
+
     func testMissingEmulatorEnvironmentIsATypedErrorNamingTheFix() async throws {
         try requireFirmwareSources()
         let uf2 = EmulatedPico.uf2(repository: Self.repository)
