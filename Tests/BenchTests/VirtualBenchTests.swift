@@ -7,18 +7,10 @@ import XCTest
 
 /// The Bench end to end on the virtual board (firmware under QEMU) with the simulated meter.
 final class VirtualBenchTests: XCTestCase {
-    private func withVirtualBench<T>(
+    private func withVirtualBench<T: Sendable>(
         imperfections: SimulatedImperfections = .none, _ body: (Bench) async throws -> T
     ) async throws -> T {
-        let bench = try await Bench.open(.virtual(seed: 7, imperfections: imperfections))
-        do {
-            let result = try await body(bench)
-            await bench.close()
-            return result
-        } catch {
-            await bench.close()
-            throw error
-        }
+        try await Bench.with(.virtual(seed: 7, imperfections: imperfections), body)
     }
 
     /// Without noise, energy per inference must equal the power model in closed form:
@@ -85,11 +77,11 @@ final class VirtualBenchTests: XCTestCase {
     }
 
     func testInterleavedScheduleAlternatesBlocks() {
-        XCTAssertEqual(Bench.interleavedSchedule(pairs: 4, windowsPerSwitch: 2),
+        XCTAssertEqual(InterleavedComparison(pairs: 4, windowsPerSwitch: 2).schedule,
                        [.baseline, .baseline, .candidate, .candidate, .baseline, .baseline, .candidate, .candidate])
-        XCTAssertEqual(Bench.interleavedSchedule(pairs: 3, windowsPerSwitch: 1),
+        XCTAssertEqual(InterleavedComparison(pairs: 3, windowsPerSwitch: 1).schedule,
                        [.baseline, .candidate, .baseline, .candidate, .baseline, .candidate])
-        XCTAssertEqual(Bench.interleavedSchedule(pairs: 3, windowsPerSwitch: 2),
+        XCTAssertEqual(InterleavedComparison(pairs: 3, windowsPerSwitch: 2).schedule,
                        [.baseline, .baseline, .candidate, .candidate, .baseline, .candidate])
     }
 }
@@ -121,6 +113,22 @@ final class BenchConfigurationTests: XCTestCase {
         XCTAssertThrowsError(try BenchConfiguration.parse("meter: simulated\n", path: "b.yml")) { error in
             XCTAssertTrue("\(error)".contains("'board' is missing"), "\(error)")
         }
+    }
+
+    /// `--bench pico-emulated` is a planned board: a typed "not available yet", in a file as on the command line.
+    func testAPlannedBoardIsRefusedWithATypedError() {
+        for attempt in [{ try BenchConfiguration.resolve("pico-emulated") },
+                        { try BenchConfiguration.parse("board: pico-emulated\n", path: "b.yml") }] {
+            XCTAssertThrowsError(try attempt()) { error in
+                guard case let .boardNotAvailable(name, reason)? = error as? BenchError else {
+                    return XCTFail("expected boardNotAvailable, got \(error)")
+                }
+                XCTAssertEqual(name, "pico-emulated")
+                XCTAssertTrue(reason.contains("not available yet"), reason)
+            }
+        }
+        XCTAssertEqual(try BenchConfiguration.resolve("virtual").board, .virtual)
+        XCTAssertEqual(try BenchConfiguration.resolve("tcp://bench-pi:4000").board, .tcp(host: "bench-pi", port: 4000))
     }
 
     func testEnvironmentNamesHardwareOnlyWhenAsked() throws {
