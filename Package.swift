@@ -85,7 +85,10 @@ let package = Package(
         ),
 
         // Shared by test targets: fixture locations and loaders.
-        .target(name: "TinyHILTestSupport", dependencies: ["TFLite"]),
+        .target(
+            name: "TinyHILTestSupport",
+            dependencies: ["TFLite", .product(name: "IssueReporting", package: "xctest-dynamic-overlay")]
+        ),
 
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite", "TinyHILTestSupport"]),
         .testTarget(name: "FootprintTests", dependencies: ["Footprint", "TinyHILTestSupport"]),

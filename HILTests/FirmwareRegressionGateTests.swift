@@ -2,6 +2,7 @@ import Bench
 import Foundation
 import HILTesting
 import IssueReporting
+import TinyHILTestSupport
 import XCTest
 
 /// `assertNoRegression` across two firmware builds of the virtual board: the same code built as 1.0.0 and 1.1.0
