@@ -45,4 +45,27 @@ final class RegressionAssertionTests: XCTestCase {
         }
         XCTAssertEqual(issues.count, 1, "asked about accuracy, the assertion must not pass silently: \(issues)")
     }
+
+    private func accuracyRun(correct: Int, of samples: Int, firmware: String) -> AccuracyRun {
+        AccuracyRun(model: "lenet_int8", modelSHA256: "sha", provenance: provenance(firmware: firmware), samples: samples,
+                    correct: correct, agreeingWithHost: samples, firstDisagreements: [])
+    }
+
+    /// Accuracy from 90 % (1000 inputs) to 80 %: the new Wilson interval (77.4–82.4 %) lies wholly below
+    /// 90 % × 0.95 = 85.5 %, a regression; to 89 % its upper bound (≈ 90.8 %) is above 85.5 %, no regression.
+    func testAnAccuracyDropBeyondTheToleranceIsAReportedRegression() throws {
+        let store = try freshStore()
+        try store.record(accuracyRow(0.90, samples: 1000, firmware: "1.0.0"))
+        let dropped = accuracyRun(correct: 800, of: 1000, firmware: "1.1.0")
+        let issues = IssueCollector.collect { assertNoRegression(of: dropped, store: store) }
+        XCTAssertEqual(issues.count, 1, "\(issues)")
+        XCTAssertTrue(issues.first?.contains("accuracy regression") ?? false, "\(issues)")
+        XCTAssertTrue(issues.first?.contains("build-1.0.0") ?? false, "\(issues)")
+
+        let fresh = try freshStore()
+        try fresh.record(accuracyRow(0.90, samples: 1000, firmware: "1.0.0"))
+        let steady = accuracyRun(correct: 890, of: 1000, firmware: "1.1.0")
+        XCTAssertEqual(IssueCollector.collect { assertNoRegression(of: steady, store: fresh) }, [])
+        XCTAssertEqual(try fresh.results(kind: .accuracy).count, 2, "the run is recorded by the recording policy")
+    }
 }

@@ -27,6 +27,7 @@ struct Measure: AsyncParsableCommand {
         let candidate = try ModelUnderTest(contentsOf: URL(fileURLWithPath: model))
         let baselineModel = try baseline.map { try ModelUnderTest(contentsOf: URL(fileURLWithPath: $0)) }
         let resultStore = noRecord ? nil : try store.open()
+        let recorder = ResultRecorder(resultStore)
         let traceDirectory = traces.map { URL(fileURLWithPath: $0, isDirectory: true) }
         let (json, windows, inferencesPerWindow) = (self.json, self.windows, self.inferencesPerWindow)
         let report = try await Bench.with(try bench.configuration()) { bench in
@@ -39,14 +40,12 @@ struct Measure: AsyncParsableCommand {
                 let comparison = try await bench.compare(
                     baseline: baselineModel, candidate: candidate, pairs: windows,
                     inferencesPerWindow: inferencesPerWindow, traceDirectory: traceDirectory)
-                try resultStore?.record(comparison.baseline.storedResult())
-                try resultStore?.record(comparison.candidate.storedResult())
-                try resultStore?.record(comparison.storedResult())
+                try recorder.record(comparison)
                 return MeasurementReport(comparison)
             }
             let measurement = try await bench.measure(
                 candidate, windows: windows, inferencesPerWindow: inferencesPerWindow, traceDirectory: traceDirectory)
-            try resultStore?.record(measurement.storedResult())
+            try recorder.record(measurement)
             return MeasurementReport(measurement)
         }
         print(json ? report.json() : report.text())

@@ -67,7 +67,9 @@ private func accuracyRun(
 ) async -> AccuracyRun? {
     do {
         let run = try await bench.accuracy(model, inputs: data.inputs, labels: data.labels)
-        Evidence.record(run.storedResult(), in: store, fileID: fileID, filePath: filePath, line: line, column: column)
+        Evidence.record(location: .init(fileID: fileID, filePath: filePath, line: line, column: column)) {
+            try ResultRecorder(store).record(run)
+        }
         return run
     } catch {
         reportIssue("accuracy of \(model.name) could not be measured on the board: \(error)",

@@ -81,7 +81,9 @@ func compared(
         let comparison = try await bench.compare(
             baseline: baseline, candidate: candidate, pairs: pairs, inferencesPerWindow: inferencesPerWindow,
             traceDirectory: Evidence.traceDirectory)
-        Evidence.record(comparison.storedResult(), in: store, fileID: fileID, filePath: filePath, line: line, column: column)
+        Evidence.record(location: .init(fileID: fileID, filePath: filePath, line: line, column: column)) {
+            try ResultRecorder(store).record(comparison)
+        }
         return comparison
     } catch {
         reportIssue("energy of \(candidate.name) vs \(baseline.name) could not be measured: \(error)",
@@ -98,7 +100,9 @@ func measured(
     do {
         let measurement = try await bench.measure(
             model, windows: windows, inferencesPerWindow: inferencesPerWindow, traceDirectory: Evidence.traceDirectory)
-        Evidence.record(measurement.storedResult(), in: store, fileID: fileID, filePath: filePath, line: line, column: column)
+        Evidence.record(location: .init(fileID: fileID, filePath: filePath, line: line, column: column)) {
+            try ResultRecorder(store).record(measurement)
+        }
         return measurement
     } catch {
         reportIssue("\(model.name) could not be measured: \(error)", fileID: fileID, filePath: filePath, line: line, column: column)
