@@ -53,6 +53,10 @@ enum Evidence {
         """
     }
 
+    static func describe(ratio: Estimate<Ratio>) -> String {
+        "\(format(ratio.median.value)) (CI \(format(ratio.lower.value))–\(format(ratio.upper.value)))"
+    }
+
     static func describe(_ measurement: BoardMeasurement) -> String {
         "\(measurement.windows) windows of \(measurement.inferencesPerWindow) inferences; \(provenance(measurement.provenance))\(trace(measurement.tracePath))"
     }
@@ -82,14 +86,6 @@ extension Evidence {
     static func percent(_ fraction: Double) -> String { String(format: "%.2f %%", fraction * 100) }
 }
 
-extension Evidence {
-    /// Logs a checked budget for the gate's summary (see `BudgetLog`).
-    static func logBudget(_ check: String, subject: String, measured: String, budget: String, passed: Bool,
-                          fileID: StaticString, line: UInt) {
-        BudgetLog.append(BudgetRecord(check: check, subject: subject, measured: measured, budget: budget,
-                                      passed: passed, location: "\(fileID):\(line)"))
-    }
-}
 
 /// One checked budget: what was checked on what, what was measured, the limit, and the failure message.
 struct BudgetEvidence: Sendable {
