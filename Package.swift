@@ -84,10 +84,14 @@ let package = Package(
             ]
         ),
 
-        // Shared by test targets: fixture locations and loaders.
+        // Shared by test targets: fixtures (model + inputs + TFLM outputs), the seeded generator, the issue
+        // collector, and FakeBoard (the firmware stand-in) served as an in-process Board.
         .target(
             name: "TinyHILTestSupport",
-            dependencies: ["TFLite", .product(name: "IssueReporting", package: "xctest-dynamic-overlay")]
+            dependencies: [
+                "TFLite", "Inference", "DeviceLink", "PowerMeter", "Bench",
+                .product(name: "IssueReporting", package: "xctest-dynamic-overlay"),
+            ]
         ),
 
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite", "TinyHILTestSupport"]),

@@ -52,6 +52,19 @@ extension Bench {
         return try await closing(bench.close) { try await body(bench) }
     }
 
+    /// A bench over a board opened elsewhere (a board kind the configuration cannot name yet, an in-process fake),
+    /// closed with the board however `body` ends. A simulated meter must already watch the board.
+    public static func with<Result: Sendable>(
+        board: any Board, meter: any PowerMeter, _ body: (Bench) async throws -> Result
+    ) async throws -> Result {
+        let bench: Bench
+        do { bench = try await Bench(board: board, meter: meter) } catch {
+            await board.close()
+            throw error
+        }
+        return try await closing(bench.close) { try await body(bench) }
+    }
+
     /// Opens `configuration`'s bench; the caller must `close()` it. Only for a bench that outlives one scope (the
     /// process-wide bench of `SharedBench`); everything else uses `with(_:_:)`.
     public static func open(_ configuration: BenchConfiguration) async throws(BenchError) -> Bench {

@@ -53,9 +53,9 @@ final class VirtualBenchTests: XCTestCase {
 
     /// `tinyhil infer --bench virtual` path: the board's batch outputs in the host engine's .npy form, bit for bit.
     func testDeviceInferenceMatchesTheHostEngineBitForBit() async throws {
-        let url = Fixtures.model("lenet_int8")
-        let bytes = [UInt8](try Data(contentsOf: url))
-        let inputs = try NumPyArray(contentsOf: Fixtures.root.appendingPathComponent("models/lenet_int8.inputs.npy")).rows(0..<8)
+        let fixture = try OracleFixture("lenet_int8")
+        let bytes = fixture.modelBytes
+        let inputs = try fixture.inputs[0].rows(0..<8)
         let host = try await EngineModel(bytes: bytes).run(batch: inputs)
         let board = try await withVirtualBench { bench in
             try await DeviceInference.run(modelBytes: bytes, batches: [inputs], on: bench.device)

@@ -1,5 +1,6 @@
 import DeviceLink
 import Foundation
+import TinyHILTestSupport
 import XCTest
 
 /// Thousands of commands through a transport that drops, corrupts, duplicates and delays bytes and disconnects in

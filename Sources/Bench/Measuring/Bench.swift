@@ -69,13 +69,13 @@ public actor Bench {
         let info = try await load(model)
         let input = input ?? Self.referenceInput(bytes: info.inputBytes)
         try await warmUp(windows: warmUpWindows, inferencesPerWindow: inferencesPerWindow, input: input)
-        try await startMeter()
         var counters: [Double] = []
-        for index in 0..<windows {
-            counters.append(try await window(inferences: inferencesPerWindow, input: input))
-            progressHandler?(BenchProgress(model: model.name, windowsDone: index + 1, windowsTotal: windows))
+        let trace = try await recordingMeter { () async throws(BenchError) in
+            for index in 0..<windows {
+                counters.append(try await window(inferences: inferencesPerWindow, input: input))
+                progressHandler?(BenchProgress(model: model.name, windowsDone: index + 1, windowsTotal: windows))
+            }
         }
-        let trace = try await stopMeter()
         let report = try analyse(trace, windows: windows, inferencesPerWindow: inferencesPerWindow)
         let tracePath = try save(trace, in: traceDirectory, name: model.name)
         return try await makeMeasurement(
@@ -104,15 +104,15 @@ public actor Bench {
 
         let plan = InterleavedComparison(pairs: pairs, windowsPerSwitch: windowsPerSwitch)
         let schedule = plan.schedule
-        try await startMeter()
         var counters: [Double] = []
-        for (index, arm) in schedule.enumerated() {
-            let model = arm == .baseline ? baseline : candidate
-            try await load(model)
-            counters.append(try await window(inferences: inferencesPerWindow, input: baselineInput))
-            progressHandler?(BenchProgress(model: model.name, windowsDone: index + 1, windowsTotal: schedule.count))
+        let trace = try await recordingMeter { () async throws(BenchError) in
+            for (index, arm) in schedule.enumerated() {
+                let model = arm == .baseline ? baseline : candidate
+                try await load(model)
+                counters.append(try await window(inferences: inferencesPerWindow, input: baselineInput))
+                progressHandler?(BenchProgress(model: model.name, windowsDone: index + 1, windowsTotal: schedule.count))
+            }
         }
-        let trace = try await stopMeter()
         let report = try analyse(trace, windows: schedule.count, inferencesPerWindow: inferencesPerWindow)
         let tracePath = try save(trace, in: traceDirectory, name: "\(baseline.name)-vs-\(candidate.name)")
         let energies: (baseline: [Joules], candidate: [Joules])
@@ -158,11 +158,14 @@ public actor Bench {
         return Double(reply.counterTotal) / Double(inferences)
     }
 
-    private func startMeter() async throws(BenchError) {
+    /// Records the meter while `body` runs the windows. When a window fails, the recording is stopped and dropped
+    /// before the error comes through, so the next measurement starts on an idle meter.
+    private func recordingMeter(_ body: () async throws(BenchError) -> Void) async throws(BenchError) -> Trace {
         do { try await meter.start() } catch { throw .meter(error) }
-    }
-
-    private func stopMeter() async throws(BenchError) -> Trace {
+        do { try await body() } catch {
+            _ = try? await meter.stop()
+            throw error
+        }
         do { return try await meter.stop() } catch { throw .meter(error) }
     }
 
