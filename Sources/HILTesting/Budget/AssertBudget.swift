@@ -56,25 +56,15 @@ struct BudgetCheck {
                 at: location)
             return BudgetOutcome(passed: passed, comparison: comparison)
         case let .energyPerInference(limit, rule, windows):
-            guard let measurement = await measure(model, windows: windows) else { return nil }
-            let passed = Budget(limit: limit, rule: rule).evaluate(measurement.energyPerInference).passed
-            let measured = Evidence.describe(microjoules: measurement.energyPerInference)
-            let budget = "≤ \(Evidence.format(limit.microjoules)) µJ (\(rule.rawValue))"
-            Evidence.check(BudgetEvidence(
-                check: "energy per inference", subject: model.name, measured: measured, budget: budget, passed: passed,
-                failure: "energy budget broken: \(model.name) needs \(measured) per inference, budget \(budget). \(Evidence.describe(measurement))"),
-                at: location)
-            return BudgetOutcome(passed: passed, measurement: measurement)
+            return await perInference(
+                model, windows: windows, check: "energy per inference", estimate: \.energyPerInference, limit: limit,
+                rule: rule, budget: "≤ \(Evidence.format(limit.microjoules)) µJ", describe: Evidence.describe(microjoules:),
+                failure: { "energy budget broken: \(model.name) needs \($0) per inference" })
         case let .latency(limit, rule, windows):
-            guard let measurement = await measure(model, windows: windows) else { return nil }
-            let passed = Budget(limit: limit, rule: rule).evaluate(measurement.latencyPerInference).passed
-            let measured = Evidence.describe(microseconds: measurement.latencyPerInference)
-            let budget = "≤ \(Evidence.format(limit.value * 1e6)) µs (\(rule.rawValue))"
-            Evidence.check(BudgetEvidence(
-                check: "latency", subject: model.name, measured: measured, budget: budget, passed: passed,
-                failure: "latency budget broken: \(model.name) takes \(measured) per inference, budget \(budget). \(Evidence.describe(measurement))"),
-                at: location)
-            return BudgetOutcome(passed: passed, measurement: measurement)
+            return await perInference(
+                model, windows: windows, check: "latency", estimate: \.latencyPerInference, limit: limit, rule: rule,
+                budget: "≤ \(Evidence.format(limit.value * 1e6)) µs", describe: Evidence.describe(microseconds:),
+                failure: { "latency budget broken: \(model.name) takes \($0) per inference" })
         case let .accuracy(minimum, data):
             guard let run = await accuracy(model, on: data) else { return nil }
             let passed = run.accuracy >= minimum
@@ -107,6 +97,22 @@ struct BudgetCheck {
         case let .fits(board):
             return Self.fits(model, on: board, at: location)
         }
+    }
+
+    /// An absolute per-inference budget (energy or latency) on one model's measurement.
+    private func perInference<Value: Quantity>(
+        _ model: ModelUnderTest, windows: Int, check: String, estimate: KeyPath<BoardMeasurement, Estimate<Value>>,
+        limit: Value, rule: DecisionRule, budget: String, describe: (Estimate<Value>) -> String,
+        failure: (String) -> String
+    ) async -> BudgetOutcome? {
+        guard let measurement = await measure(model, windows: windows) else { return nil }
+        let passed = Budget(limit: limit, rule: rule).evaluate(measurement[keyPath: estimate]).passed
+        let measured = describe(measurement[keyPath: estimate])
+        let budget = "\(budget) (\(rule.rawValue))"
+        Evidence.check(BudgetEvidence(
+            check: check, subject: model.name, measured: measured, budget: budget, passed: passed,
+            failure: "\(failure(measured)), budget \(budget). \(Evidence.describe(measurement))"), at: location)
+        return BudgetOutcome(passed: passed, measurement: measurement)
     }
 
     static func fits(_ model: ModelUnderTest, on board: BoardLimits, at location: Evidence.Location) -> BudgetOutcome? {
