@@ -6,7 +6,7 @@ import Bench
 /// docs/bench-setup.md), or a board endpoint (/dev/ttyACM0, serial:SN, tcp://host:port, unix:/path, pty:/dev/pts/N)
 /// measured with the simulated meter.
 struct BenchOptions: ParsableArguments {
-    @Option(help: "virtual, a bench configuration file (.yml), or a board endpoint (/dev/ttyACM0, serial:SN, tcp://host:port, unix:/path). Default: virtual.")
+    @Option(help: "virtual, a bench configuration file (.yml), or a board endpoint (/dev/ttyACM0, serial:SN, tcp://host:port, unix:/path). Default: virtual (infer: the host engine).")
     var bench: String?
 
     @Option(help: "Seed of the simulated meter's noise.")
