@@ -40,7 +40,8 @@ public enum HTMLReport {
             body += "<p class=\"empty\">No model has both an energy and an accuracy result yet.</p>\n"
         } else {
             let points = both.map { (label: $0, x: energyByModel[$0]!, y: accuracyByModel[$0]!) }
-            body += "<figure>" + SVGChart.scatter(points: points, xLabel: "energy per inference (µJ)", yLabel: "accuracy (%)") + "</figure>\n"
+            body += "<figure>" + SVGChart.scatter(points: points, xLabel: "energy per inference (µJ)", yLabel: "accuracy (%)",
+                                                       xUnit: Metric.energy.unit, yUnit: Metric.accuracy.unit) + "</figure>\n"
         }
         let stamp = ISO8601DateFormatter().string(from: generatedAt)
         return """
@@ -48,8 +49,8 @@ public enum HTMLReport {
         <html lang="en"><head><meta charset="utf-8"><title>TinyHIL report</title>
         <style>
         body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-        table{border-collapse:collapse;margin:0.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:0.25rem 0.6rem;text-align:right}
-        th{background:#f0f0f0}td:first-child,td:nth-child(2){text-align:left}.sig{color:#b00;font-weight:bold}.empty{color:#777}
+        table{border-collapse:collapse;margin:0.5rem 0 1.5rem;max-width:100%}td{overflow-wrap:anywhere}td,th{border:1px solid #ccc;padding:0.25rem 0.6rem;text-align:right}
+        figure{margin:0.5rem 0;overflow-x:auto}th{background:#f0f0f0}td:first-child,td:nth-child(2){text-align:left}.sig{color:#b00;font-weight:bold}.empty{color:#777}
         </style></head><body>
         <h1>TinyHIL results</h1>
         <p>Store: <code>\(SVGChart.escape(store.path))</code> · generated \(stamp). Intervals: 95 % bootstrap confidence
