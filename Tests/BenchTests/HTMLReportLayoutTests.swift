@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import PowerMeter
 @testable import Bench
 
 /// The report as a person sees it: round axis ticks, models with equal results still distinguishable, full
@@ -33,6 +34,30 @@ final class HTMLReportLayoutTests: XCTestCase {
         XCTAssertEqual(drawn[3].y, 50)
     }
 
+    /// 30 ms at 100 kHz: 5 mA idle, 20 mA in three marker windows, one 35 mA sample, ten lost samples.
+    static func sampleTrace() -> Trace {
+        var currents = [Double](repeating: 0.005, count: 3000), markers = [Bool](repeating: false, count: 3000)
+        for window in [500..<1000, 1500..<2000, 2500..<2900] {
+            for i in window { currents[i] = 0.020; markers[i] = true }
+        }
+        currents[1777] = 0.035
+        for i in 1200..<1210 { currents[i] = .nan }
+        return Trace(samplePeriod: Seconds(1e-5), supplyVoltage: Volts(3.3), currentsAmperes: currents, markers: markers,
+                     lostSampleRanges: [1200..<1210])
+    }
+
+    func testTraceChartShadesEachMarkerWindowAndKeepsTheShortestPeak() throws {
+        let svg = SVGTraceChart.render(Self.sampleTrace())
+        XCTAssertEqual(svg.components(separatedBy: "class=\"window\"").count - 1, 3)
+        XCTAssertEqual(svg.components(separatedBy: "class=\"lost\"").count - 1, 1)
+        // Current axis 0…40 mA (35 / 4 = 8.75 → step 10): the 35 mA sample is drawn at y = 16 + 200 · (1 − 35/40) = 41.
+        let points = try XCTUnwrap(svg.components(separatedBy: "class=\"current\" points=\"").dropFirst().first?
+            .components(separatedBy: "\"").first)
+        let ys = points.split(separator: " ").compactMap { Double($0.split(separator: ",")[1]) }
+        XCTAssertEqual(try XCTUnwrap(ys.min()), 41, accuracy: 0.05)
+        XCTAssertTrue(svg.contains(">40</text>") && svg.contains(">30</text>"), "round current ticks")
+    }
+
     func testReportLayoutInChromium() throws {
         guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: FileManager.default.isExecutableFile) else {
             throw XCTSkip("Chromium is not installed (Debian: apt-get install chromium; ci/install-deps does)")
@@ -54,7 +79,7 @@ final class HTMLReportLayoutTests: XCTestCase {
         let json = String(dom[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&amp;", with: "&")
             .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
         let layout = try JSONDecoder().decode(Layout.self, from: Data(json.utf8))
-        XCTAssertEqual(layout.charts, 4, "three metric charts and the scatter")
+        XCTAssertEqual(layout.charts, 5, "three metric charts, the scatter and a comparison's current trace")
         XCTAssertEqual(layout.problems, [], "layout problems in Chromium")
         for name in ["lenet_int8", Self.longName, "dscnn_int8"] {
             XCTAssertTrue(layout.legends.contains { $0.hasPrefix(name) || $0.contains("  \(name):") }, "\(name) has no full legend entry")
@@ -112,7 +137,7 @@ final class HTMLReportLayoutTests: XCTestCase {
         """
 
     /// Three models over two firmware versions; two LeNets with identical energy, latency and accuracy (their
-    /// markers would coincide), one with a long name, one version with a long name.
+    /// markers would coincide), one with a long name, one version with a long name; one comparison with its trace.
     static func storeWithCrowdedResults(at path: String) throws -> ResultStore {
         let store = try ResultStore(path: path)
         var time = 0.0
@@ -133,6 +158,12 @@ final class HTMLReportLayoutTests: XCTestCase {
                 try store.record(result)
             }
         }
+        let tracePath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("comparison.csv").path
+        try GenericTraceCSV.write(sampleTrace()).write(toFile: tracePath, atomically: true, encoding: .utf8)
+        try store.record(StoredResult(
+            recordedAt: Date(timeIntervalSince1970: time + 1), kind: .comparison, modelName: longName, modelSHA256: "h",
+            boardID: "b", meterID: "m", firmwareVersion: longVersion, firmwareBuildID: "id", harnessVersion: "0.1.0",
+            baselineModelName: "lenet_int8", baselineModelSHA256: "h", ratioMedian: 1, tracePath: tracePath))
         return store
     }
 

@@ -1,7 +1,8 @@
 import Foundation
+import PowerMeter
 
 /// A self-contained HTML page (inline CSS and SVG, no scripts, no network) with each metric per firmware version per
-/// model, and accuracy against energy for every recorded model.
+/// model, accuracy against energy for every recorded model, and the current traces of the latest comparisons.
 public enum HTMLReport {
     public static func render(store: ResultStore, generatedAt: Date = Date()) throws(ResultStoreError) -> String {
         var body = ""
@@ -43,6 +44,7 @@ public enum HTMLReport {
             body += "<figure>" + SVGChart.scatter(points: points, xLabel: "energy per inference (µJ)", yLabel: "accuracy (%)",
                                                        xUnit: Metric.energy.unit, yUnit: Metric.accuracy.unit) + "</figure>\n"
         }
+        body += try traces(store: store)
         let stamp = ISO8601DateFormatter().string(from: generatedAt)
         return """
         <!DOCTYPE html>
@@ -59,6 +61,31 @@ public enum HTMLReport {
         \(body)
         </body></html>
         """
+    }
+
+    /// The saved traces of the latest comparisons (at most `traceLimit`), newest first.
+    static let traceLimit = 4
+
+    private static func traces(store: ResultStore) throws(ResultStoreError) -> String {
+        var seen: Set<String> = []
+        let comparisons = try store.results(kind: .comparison).sorted { $0.recordedAt > $1.recordedAt }.filter { result in
+            guard let path = result.tracePath else { return false }
+            return seen.insert(path).inserted
+        }
+        guard !comparisons.isEmpty else { return "" }
+        var html = "<h2>Current traces (latest comparisons)</h2>\n"
+        for result in comparisons.prefix(traceLimit) {
+            let path = result.tracePath ?? ""
+            let title = [result.baselineModelName, result.modelName].compactMap { $0 }.joined(separator: " vs ")
+            html += "<h3>\(SVGChart.escape(title)) · firmware \(SVGChart.escape(result.firmwareVersion))</h3>\n"
+            do {
+                let trace = try GenericTraceCSV.read(contentsOf: URL(fileURLWithPath: path))
+                html += "<figure>" + SVGTraceChart.render(trace) + "<figcaption><code>\(SVGChart.escape(path))</code></figcaption></figure>\n"
+            } catch {
+                html += "<p class=\"empty\">Trace <code>\(SVGChart.escape(path))</code> cannot be shown: \(SVGChart.escape(error.description))</p>\n"
+            }
+        }
+        return html
     }
 
     private static func table(histories: [FirmwareHistory], metric: Metric) -> String {
