@@ -15,7 +15,9 @@ rounds are interleaved, and each ratio is the median of the per-round ratios. Th
 elements where each runtime differs from TFLM. Not a timed test: it prints numbers.
 
 Usage (from the repository root):
-  /root/tfenv/bin/python benchmarks/host_throughput.py [--images 10000] [--rounds 5] [--no-build]
+  .venv-tinyhil/bin/python benchmarks/host_throughput.py [--images 10000] [--rounds 5] [--no-build]
+  (.venv-tinyhil/ is made by ci/install-deps, or ci/python-env alone; any Python with tflite-micro and ai-edge-litert
+  works too)
 """
 import argparse
 import gzip

@@ -6,7 +6,8 @@ import TinyHILTestSupport
 struct MissingFixture: Error, CustomStringConvertible {
     let path: String
     var description: String {
-        "fixture \(path) is missing: run /root/tfenv/bin/python fixtures/make_fixtures.py (or merge main)"
+        "fixture \(path) is missing: merge main, or regenerate the fixtures as fixtures/README.md says "
+            + "(`ci/python-env --fixtures && .venv-tinyhil/bin/python fixtures/make_fixtures.py`)"
     }
 }
 

@@ -1,15 +1,16 @@
 import Foundation
 import XCTest
+import Footprint
 import Inference
 import TFLite
 import TinyHILTestSupport
 @testable import Pruning
 
 /// Pruned models run in TensorFlow Lite Micro (the reference interpreter) and give the same outputs as our
-/// engine. Needs /root/tfenv/bin/python with `tflite_micro` (or $TINYHIL_PYTHON); skipped without it (CI).
+/// engine: channel-pruned (structured, L1 and L2), magnitude and 2:4 (unstructured), and the best candidate of a
+/// genetic search. Needs the reference Python environment (`ci/python-env`, or `$TINYHIL_PYTHON`): skipped
+/// without it, failed without it under `CI=true`.
 final class TFLMAcceptanceTests: XCTestCase {
-    static let python = ProcessInfo.processInfo.environment["TINYHIL_PYTHON"] ?? "/root/tfenv/bin/python"
-
     static let script = """
         import sys, numpy as np
         from tflite_micro import runtime as tflm
@@ -24,22 +25,8 @@ final class TFLMAcceptanceTests: XCTestCase {
             np.save(stem + '.tflm.npy', np.stack(outs))
         """
 
-    private func requirePython() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.python) else {
-            throw XCTSkip("no Python at \(Self.python); set TINYHIL_PYTHON to a Python with tflite_micro")
-        }
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: Self.python)
-        probe.arguments = ["-c", "import tflite_micro"]
-        probe.standardOutput = FileHandle.nullDevice
-        probe.standardError = FileHandle.nullDevice
-        try probe.run()
-        probe.waitUntilExit()
-        if probe.terminationStatus != 0 { throw XCTSkip("tflite_micro is not importable by \(Self.python)") }
-    }
-
     func testPrunedModelsRunInTFLMLikeOurEngine() async throws {
-        try requirePython()
+        let python = try OraclePython.require(importing: ["tflite_micro", "numpy"])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tinyhil-tflm-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -63,17 +50,23 @@ final class TFLMAcceptanceTests: XCTestCase {
                 cases.append((stem, pruned, inputs))
             }
         }
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: Self.python)
-        run.arguments = ["-c", Self.script] + cases.map(\.stem.path)
-        let errors = Pipe()
-        run.standardError = errors
-        run.standardOutput = FileHandle.nullDevice
-        try run.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        run.waitUntilExit()
-        XCTAssertEqual(run.terminationStatus, 0, String(decoding: message, as: UTF8.self).suffix(2000).description)
-        guard run.terminationStatus == 0 else { return }
+        // Genetic search (structured ratios per layer under hard limits): its best candidate.
+        for name in ["lenet_int8", "dscnn_int8"] {
+            let model = try Model(contentsOf: Fixtures.root.appendingPathComponent("models/\(name).tflite"))
+            let all = try NumPyArray(contentsOf: Fixtures.root.appendingPathComponent("models/\(name).inputs.npy"))
+            let inputs = try all.rows(0..<16)
+            let macs = try ModelFootprint(model: model).macs
+            let best = try await GeneticSearch(population: 4, generations: 2, seed: 11)
+                .run(model: model, limits: ResourceLimits(maxMACs: macs * 6 / 10)).best.model
+            XCTAssertLessThanOrEqual(try ModelFootprint(model: best).macs, macs * 6 / 10, "\(name): genetic candidate not pruned")
+            let stem = directory.appendingPathComponent("\(name)_genetic")
+            try best.write(to: stem.appendingPathExtension("tflite"))
+            try inputs.write(to: URL(fileURLWithPath: stem.path + ".inputs.npy"))
+            cases.append((stem, best, inputs))
+        }
+        let run = try python.run(["-c", Self.script] + cases.map(\.stem.path))
+        XCTAssertEqual(run.status, 0, String(run.output.suffix(2000)))
+        guard run.status == 0 else { return }
 
         for entry in cases {
             let reference = try NumPyArray(contentsOf: URL(fileURLWithPath: entry.stem.path + ".tflm.npy"))

@@ -1,7 +1,8 @@
 import Foundation
+import PowerMeter
 
 /// A self-contained HTML page (inline CSS and SVG, no scripts, no network) with each metric per firmware version per
-/// model, and accuracy against energy for every recorded model.
+/// model, accuracy against energy for every recorded model, and the current traces of the latest comparisons.
 public enum HTMLReport {
     public static func render(store: ResultStore, generatedAt: Date = Date()) throws(ResultStoreError) -> String {
         var body = ""
@@ -40,16 +41,18 @@ public enum HTMLReport {
             body += "<p class=\"empty\">No model has both an energy and an accuracy result yet.</p>\n"
         } else {
             let points = both.map { (label: $0, x: energyByModel[$0]!, y: accuracyByModel[$0]!) }
-            body += "<figure>" + SVGChart.scatter(points: points, xLabel: "energy per inference (µJ)", yLabel: "accuracy (%)") + "</figure>\n"
+            body += "<figure>" + SVGChart.scatter(points: points, xLabel: "energy per inference (µJ)", yLabel: "accuracy (%)",
+                                                       xUnit: Metric.energy.unit, yUnit: Metric.accuracy.unit) + "</figure>\n"
         }
+        body += try traces(store: store)
         let stamp = ISO8601DateFormatter().string(from: generatedAt)
         return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>TinyHIL report</title>
         <style>
         body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-        table{border-collapse:collapse;margin:0.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:0.25rem 0.6rem;text-align:right}
-        th{background:#f0f0f0}td:first-child,td:nth-child(2){text-align:left}.sig{color:#b00;font-weight:bold}.empty{color:#777}
+        table{border-collapse:collapse;margin:0.5rem 0 1.5rem;max-width:100%}td{overflow-wrap:anywhere}td,th{border:1px solid #ccc;padding:0.25rem 0.6rem;text-align:right}
+        figure{margin:0.5rem 0;overflow-x:auto}th{background:#f0f0f0}td:first-child,td:nth-child(2){text-align:left}.sig{color:#b00;font-weight:bold}.empty{color:#777}
         </style></head><body>
         <h1>TinyHIL results</h1>
         <p>Store: <code>\(SVGChart.escape(store.path))</code> · generated \(stamp). Intervals: 95 % bootstrap confidence
@@ -58,6 +61,31 @@ public enum HTMLReport {
         \(body)
         </body></html>
         """
+    }
+
+    /// The saved traces of the latest comparisons (at most `traceLimit`), newest first.
+    static let traceLimit = 4
+
+    private static func traces(store: ResultStore) throws(ResultStoreError) -> String {
+        var seen: Set<String> = []
+        let comparisons = try store.results(kind: .comparison).sorted { $0.recordedAt > $1.recordedAt }.filter { result in
+            guard let path = result.tracePath else { return false }
+            return seen.insert(path).inserted
+        }
+        guard !comparisons.isEmpty else { return "" }
+        var html = "<h2>Current traces (latest comparisons)</h2>\n"
+        for result in comparisons.prefix(traceLimit) {
+            let path = result.tracePath ?? ""
+            let title = [result.baselineModelName, result.modelName].compactMap { $0 }.joined(separator: " vs ")
+            html += "<h3>\(SVGChart.escape(title)) · firmware \(SVGChart.escape(result.firmwareVersion))</h3>\n"
+            do {
+                let trace = try GenericTraceCSV.read(contentsOf: URL(fileURLWithPath: path))
+                html += "<figure>" + SVGTraceChart.render(trace) + "<figcaption><code>\(SVGChart.escape(path))</code></figcaption></figure>\n"
+            } catch {
+                html += "<p class=\"empty\">Trace <code>\(SVGChart.escape(path))</code> cannot be shown: \(SVGChart.escape(error.description))</p>\n"
+            }
+        }
+        return html
     }
 
     private static func table(histories: [FirmwareHistory], metric: Metric) -> String {
