@@ -1,9 +1,11 @@
 import DeviceLink
 import Foundation
 
-/// An in-process stand-in for the firmware, for Device tests that need no QEMU: follows docs/protocol.md for
-/// HELLO, LOAD_*, INFER (output = input bytes reversed, truncated/padded to the output size), INFER_BATCH, MARKER,
-/// RESET, with the duplicate-suppression rule. It records every request it executes.
+/// An in-process stand-in for the firmware, for Device tests that need no QEMU: follows docs/protocol.md (version 2)
+/// for HELLO, LOAD_* into two slots, SELECT, INFER (output = input bytes reversed, truncated/padded to the output
+/// size), INPUT_CHUNK/OUTPUT_CHUNK, INFER_BATCH, MARKER, RESET, with the duplicate-suppression rule (sequence, type
+/// and CRC). With `protocolVersion: 1` it plays a version 1 board: every version 2 frame gets VERSION_MISMATCH,
+/// framed as version 1. It records every request it executes.
 actor FakeBoard {
     struct Options {
         var modelCapacityBytes: UInt32 = 4096
@@ -13,14 +15,22 @@ actor FakeBoard {
         var outputBytes: UInt32 = 4
         /// Replies to drop (by request count, 1-based) to force host retries.
         var dropReplyNumbers: Set<Int> = []
+        /// The protocol version the board speaks.
+        var protocolVersion: UInt8 = Frame.protocolVersion
+        /// Output size announced in LOAD_END (a hostile board may claim anything); nil = `outputBytes`.
+        var announcedOutputBytes: UInt32? = nil
     }
 
     private let transport: InProcessTransport
     private var options: Options
     private var decoder = FrameDecoder()
-    private var previous: (type: UInt8, sequence: UInt16, reply: [UInt8])?
+    private var previous: (type: UInt8, sequence: UInt16, payload: [UInt8], reply: [UInt8])?
     private var received: [UInt8] = []
-    private var loaded = false
+    private var receivingSlot: UInt8 = 0
+    private var slotCRCs: [UInt32?] = [nil, nil]
+    private var selected: UInt8?
+    private var staged: [UInt8] = []
+    private var lastOutput: [UInt8]?
     private var requestCount = 0
     private(set) var executed: [MessageType] = []
     var bootCount: UInt32 = 1
@@ -35,7 +45,8 @@ actor FakeBoard {
 
     func reboot() {
         bootCount += 1
-        loaded = false
+        selected = nil
+        slotCRCs = [nil, nil]
         previous = nil
     }
 
@@ -46,17 +57,37 @@ actor FakeBoard {
             while let frame = decoder.nextFrame() {
                 requestCount += 1
                 let wire: [UInt8]
-                if let previous, previous.type == frame.type, previous.sequence == frame.sequence {
+                if frame.version != options.protocolVersion {
+                    let error = ErrorReply(
+                        code: .versionMismatch, detail0: Int32(options.protocolVersion), detail1: Int32(frame.version))
+                    wire = Frame(type: MessageType.error.rawValue, sequence: frame.sequence, payload: error.payload,
+                                 version: frame.version).wireBytes
+                } else if let previous, previous.type == frame.type, previous.sequence == frame.sequence,
+                    previous.payload == frame.payload  // same payload under the same header = same CRC
+                {
                     wire = previous.reply
                 } else {
                     let (type, payload) = execute(frame)
-                    wire = Frame(type: type, sequence: frame.sequence, payload: payload).wireBytes
-                    previous = (frame.type, frame.sequence, wire)
+                    wire = Frame(type: type, sequence: frame.sequence, payload: payload, version: options.protocolVersion).wireBytes
+                    previous = (frame.type, frame.sequence, frame.payload, wire)
                 }
                 if options.dropReplyNumbers.contains(requestCount) { continue }
                 try? await transport.write(wire)
             }
         }
+    }
+
+    private func error(_ code: BoardErrorCode, needed: UInt32 = 0, available: UInt32 = 0) -> (UInt8, [UInt8]) {
+        (MessageType.error.rawValue, ErrorReply(code: code, needed: needed, available: available, message: "fake").payload)
+    }
+
+    private func modelInfo(slot: UInt8) -> ModelInfo {
+        let input = BoardTensorDescription(type: 9, dims: [1, Int32(options.inputBytes)], scale: 1, zeroPoint: 0, bytes: options.inputBytes)
+        let announced = options.announcedOutputBytes ?? options.outputBytes
+        let output = BoardTensorDescription(type: 9, dims: [1, Int32(truncatingIfNeeded: announced)], scale: 1, zeroPoint: 0, bytes: announced)
+        return ModelInfo(
+            modelCRC32: slotCRCs[Int(slot)] ?? 0, arenaHeadBytes: 100, arenaUsedBytes: 200, operatorCount: 1,
+            inputs: [input], outputs: [output], slot: slot, stagingBytes: options.inputBytes)
     }
 
     private func execute(_ frame: Frame) -> (UInt8, [UInt8]) {
@@ -71,53 +102,76 @@ actor FakeBoard {
                 counterUnit: .instructions, maxPayloadBytes: options.maxPayloadBytes, maxOutstanding: options.maxOutstanding,
                 flags: 2, cpuHz: 25_000_000, ramBytes: 1 << 20, modelCapacityBytes: options.modelCapacityBytes,
                 arenaCapacityBytes: 1 << 16, framesDropped: UInt32(decoder.dropped.total), bootCount: bootCount,
-                firmwareVersion: "fake", buildID: "test", boardName: "fake-board", engineVersion: "0.1.0", supportedOperators: [3])
+                firmwareVersion: "fake", buildID: "test", boardName: "fake-board", engineVersion: "0.1.0", supportedOperators: [3],
+                slotCount: 2, selectedSlot: selected)
             return (reply, hello.payload)
-        case let .loadBegin(size, _, _):
-            guard size <= options.modelCapacityBytes else {
-                return (0x7F, ErrorReply(code: .modelTooLarge, needed: size, available: options.modelCapacityBytes).payload)
-            }
+        case let .loadBegin(size, _, _, slot):
+            guard size <= options.modelCapacityBytes else { return error(.modelTooLarge, needed: size, available: options.modelCapacityBytes) }
+            guard slot < 2 else { return error(.badState) }
             received = []
-            loaded = false
+            receivingSlot = slot
+            slotCRCs[Int(slot)] = nil
+            if selected == slot { selected = nil }
             return (reply, LoadBeginReply(capacityBytes: options.modelCapacityBytes, chunkBytes: 100).payload)
         case let .loadChunk(offset, bytes):
             if offset == received.count { received += bytes }
             return (reply, LoadChunkReply(bytesReceived: UInt32(received.count)).payload)
         case .loadEnd:
-            loaded = true
-            let input = BoardTensorDescription(type: 9, dims: [1, Int32(options.inputBytes)], scale: 1, zeroPoint: 0, bytes: options.inputBytes)
-            let output = BoardTensorDescription(type: 9, dims: [1, Int32(options.outputBytes)], scale: 1, zeroPoint: 0, bytes: options.outputBytes)
-            let info = ModelInfo(
-                modelCRC32: CRC32.checksum(received), arenaHeadBytes: 100, arenaUsedBytes: 200, operatorCount: 1,
-                inputs: [input], outputs: [output])
-            return (reply, info.payload)
-        case let .infer(input):
-            guard loaded else { return (0x7F, ErrorReply(code: .badState, message: "no model").payload) }
+            slotCRCs[Int(receivingSlot)] = CRC32.checksum(received)
+            selected = receivingSlot
+            lastOutput = nil
+            return (reply, modelInfo(slot: receivingSlot).payload)
+        case let .select(slot):
+            guard slot < 2, slotCRCs[Int(slot)] != nil else { return error(.badState) }
+            selected = slot
+            lastOutput = nil
+            return (reply, modelInfo(slot: slot).payload)
+        case let .inputChunk(offset, bytes):
+            guard selected != nil else { return error(.badState) }
+            guard Int(offset) <= staged.count || offset == 0 else { return error(.chunkOutOfOrder, needed: UInt32(staged.count), available: offset) }
+            guard Int(offset) + bytes.count <= Int(options.inputBytes) else { return error(.badLength) }
+            if offset == 0 { staged = [] }
+            staged = Array(staged.prefix(Int(offset))) + bytes
+            return (reply, InputChunkReply(bytesStaged: UInt32(staged.count)).payload)
+        case let .outputChunk(offset, count):
+            guard let lastOutput else { return error(.badState) }
+            guard Int(offset) + Int(count) <= lastOutput.count else { return error(.badLength) }
+            return (reply, OutputChunkReply(offset: offset, bytes: Array(lastOutput[Int(offset)..<Int(offset) + Int(count)])).payload)
+        case let .infer(given):
+            guard selected != nil else { return error(.badState) }
+            let input = given.isEmpty ? staged : given
             guard input.count == options.inputBytes else {
-                return (0x7F, ErrorReply(code: .inputSizeMismatch, needed: options.inputBytes, available: UInt32(input.count)).payload)
+                return error(.inputSizeMismatch, needed: options.inputBytes, available: UInt32(input.count))
             }
-            return (reply, InferReply(counter: 1000, micros: 10, output: fakeOutput(input)).payload)
+            let output = fakeOutput(input)
+            lastOutput = output
+            let inline = 12 + output.count <= Int(options.maxPayloadBytes)
+            return (reply, InferReply(counter: 1000, micros: 10, output: inline ? output : []).payload)
         case let .inferBatch(mode, inputs):
-            guard loaded else { return (0x7F, ErrorReply(code: .badState, message: "no model").payload) }
+            guard selected != nil else { return error(.badState) }
             let results: [BatchItemResult] = inputs.map { input in
                 let output = fakeOutput(input)
                 switch mode {
                 case .fullOutput: return .fullOutput(counter: 1000, output: output)
                 case .top1:
                     let best = output.indices.max { Int8(bitPattern: output[$0]) < Int8(bitPattern: output[$1]) }!
-                    return .top1(counter: 1000, index: UInt16(best), value: Int32(Int8(bitPattern: output[best])))
+                    return .top1(counter: 1000, index: UInt32(best), value: Int32(Int8(bitPattern: output[best])))
                 }
             }
             return (reply, InferBatchReply(results: results).payload)
         case let .marker(level): return (reply, MarkerReply(level: level).payload)
         case .reset:
-            loaded = false
+            selected = nil
+            slotCRCs = [nil, nil]
             return (reply, [])
-        case .profile, .runWindow:
+        case .profile, .runWindow, .setBaud:
             return (0x7F, ErrorReply(code: .unknownCommand, detail0: Int32(frame.type)).payload)
         }
     }
 
-    /// The fake "model": the input reversed, cut to the output size.
-    nonisolated func fakeOutput(_ input: [UInt8]) -> [UInt8] { Array(input.reversed().prefix(outputBytes)) }
+    /// The fake "model": the input reversed, cut to (or zero-padded to) the output size.
+    nonisolated func fakeOutput(_ input: [UInt8]) -> [UInt8] {
+        let reversed = Array(input.reversed().prefix(outputBytes))
+        return reversed + [UInt8](repeating: 0, count: outputBytes - reversed.count)
+    }
 }
