@@ -64,6 +64,27 @@ final class DeviceProtocolV2Tests: XCTestCase {
         await device.close()
     }
 
+    func testBaudSwitchHoldsWhenTheBoardFollowsAndFallsBackWhenItDoesNot() async throws {
+        for switches in [true, false] {
+            let line = SimulatedSerialLine()
+            let (host, boardEnd) = InProcessTransport.pair()
+            let board = FakeBoard(transport: boardEnd, options: .init(line: line, switchesBaud: switches))
+            let task = Task { await board.run() }
+            let device = Device(
+                transport: RatedTransport(inner: host, line: line),
+                timeouts: .init(command: .milliseconds(300), attempts: 2))
+            try await device.hello()
+            let rate = try await device.switchBaudRate(to: 1_000_000)
+            XCTAssertEqual(rate, switches ? 1_000_000 : 115_200, "board switches: \(switches)")
+            let hostBaud = await line.hostBaud
+            XCTAssertEqual(hostBaud, rate)
+            let level = try await device.marker(true)  // the link works at the rate in use
+            XCTAssertTrue(level)
+            await device.close()
+            task.cancel()
+        }
+    }
+
     func testVersionOneBoardGetsATypedMismatchNotAnAnswer() async throws {
         let (device, _, task) = makeBoard(.init(protocolVersion: 1))
         defer { task.cancel() }

@@ -19,6 +19,10 @@ actor FakeBoard {
         var protocolVersion: UInt8 = Frame.protocolVersion
         /// Output size announced in LOAD_END (a hostile board may claim anything); nil = `outputBytes`.
         var announcedOutputBytes: UInt32? = nil
+        /// SET_BAUD: the simulated line, and whether the board manages to switch (it stays at 115200 otherwise).
+        var line: SimulatedSerialLine? = nil
+        var switchesBaud = true
+        var baudConfirmMilliseconds: UInt32 = 100
     }
 
     private let transport: InProcessTransport
@@ -72,7 +76,13 @@ actor FakeBoard {
                     previous = (frame.type, frame.sequence, frame.payload, wire)
                 }
                 if options.dropReplyNumbers.contains(requestCount) { continue }
+                if let line = options.line, !(await line.ratesAgree) { continue }  // garbled on the way back
                 try? await transport.write(wire)
+                if case let .setBaud(baud)? = try? Request(type: frame.type, payload: frame.payload),
+                    options.switchesBaud, let line = options.line
+                {
+                    await line.setBoard(Int(baud))
+                }
             }
         }
     }
@@ -103,7 +113,7 @@ actor FakeBoard {
                 flags: 2, cpuHz: 25_000_000, ramBytes: 1 << 20, modelCapacityBytes: options.modelCapacityBytes,
                 arenaCapacityBytes: 1 << 16, framesDropped: UInt32(decoder.dropped.total), bootCount: bootCount,
                 firmwareVersion: "fake", buildID: "test", boardName: "fake-board", engineVersion: "0.1.0", supportedOperators: [3],
-                slotCount: 2, selectedSlot: selected)
+                slotCount: 2, selectedSlot: selected, baudConfirmMilliseconds: options.baudConfirmMilliseconds)
             return (reply, hello.payload)
         case let .loadBegin(size, _, _, slot):
             guard size <= options.modelCapacityBytes else { return error(.modelTooLarge, needed: size, available: options.modelCapacityBytes) }
@@ -164,7 +174,9 @@ actor FakeBoard {
             selected = nil
             slotCRCs = [nil, nil]
             return (reply, [])
-        case .profile, .runWindow, .setBaud:
+        case let .setBaud(baud):
+            return (reply, SetBaudReply(baud: baud, confirmMilliseconds: options.baudConfirmMilliseconds).payload)
+        case .profile, .runWindow:
             return (0x7F, ErrorReply(code: .unknownCommand, detail0: Int32(frame.type)).payload)
         }
     }
