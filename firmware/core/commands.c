@@ -327,13 +327,22 @@ static uint8_t load_end(fw_writer *reply) {
     if (board_slot_finish(slot) != 0) {
         return fw_error_reply(reply, FW_ERR_BAD_STATE, -1, -1, 0, 0, "the board could not finish writing its model slot");
     }
-    uint32_t crc = fw_crc32(board_slot_bytes(slot), up->model_bytes);
+    /* CRC in 16 KiB pieces, feeding the watchdog between them (a 1 MiB model takes long on a slow core) */
+    const uint8_t *stored = board_slot_bytes(slot);
+    uint32_t crc = FW_CRC32_INIT;
+    for (uint32_t at = 0; at < up->model_bytes; at += 16384u) {
+        uint32_t piece = up->model_bytes - at < 16384u ? up->model_bytes - at : 16384u;
+        crc = fw_crc32_update(crc, stored + at, piece);
+        board_watchdog_feed();
+    }
+    crc = fw_crc32_final(crc);
     if (crc != up->model_crc32) {
         return fw_error_reply(reply, FW_ERR_CHECKSUM_MISMATCH, -1, -1, up->model_crc32, crc,
                               "CRC-32 of the stored model differs from LOAD_BEGIN's");
     }
     session.slots[slot].model_bytes = up->model_bytes;
     session.slots[slot].model_crc32 = up->model_crc32;
+    board_watchdog_feed(); /* the CRC over a large model takes a while; planning gets a fresh timeout */
     uint8_t type = prepare_interpreter(slot, reply, FW_MSG_LOAD_END | FW_MSG_REPLY_BIT);
     session.slots[slot].loaded = type != FW_MSG_ERROR;
     return type;

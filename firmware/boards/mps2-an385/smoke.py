@@ -142,6 +142,9 @@ def parse_hello(p: bytes) -> dict:
         h[key], at = read_string(p, at)
     count = p[at]
     h["supported_ops"] = list(struct.unpack(f"<{count}H", p[at + 1:at + 1 + 2 * count]))
+    at += 1 + 2 * count
+    keys = ["slot_count", "selected_slot", "boot_reason", "max_window_inferences", "max_window_ms", "baud_confirm_ms"]
+    h.update(zip(keys, struct.unpack("<BBBIII", p[at:at + 15])))
     return h
 
 
@@ -320,6 +323,41 @@ def connect(socket_path: str, qemu: subprocess.Popen) -> socket.socket:
     raise RuntimeError("could not connect to QEMU's serial socket")
 
 
+def watchdog_check() -> int:
+    """A runaway command ends in a watchdog reboot that HELLO shows (boot_count + 1, boot_reason 1)."""
+    firmware = os.path.join(REPO, "firmware")
+    subprocess.run(["make", "-s", "-C", firmware, "BUILD=build/mps2-an385-watchdog120",
+                    "BOARD_DEFINES=-DFW_WATCHDOG_TIMEOUT_MS=120u"], check=True)
+    elf = os.path.join(firmware, "build/mps2-an385-watchdog120/firmware.elf")
+    with open(os.path.join(REPO, "fixtures/models/lenet_float32.tflite"), "rb") as f:
+        model = f.read()
+    with tempfile.TemporaryDirectory() as tmp:
+        socket_path = os.path.join(tmp, "uart0.sock")
+        qemu = start_qemu(elf, socket_path)
+        try:
+            board = Board(connect(socket_path, qemu))
+            before = parse_hello(board.call(HELLO, b"\x02", timeout=30))
+            info = load_model(board, model, 8188)
+            in_bytes = sum(t["bytes"] for t in info["inputs"])
+            seq = board.send(INFER, bytes(in_bytes))
+            try:
+                board.receive(seq, INFER, timeout=20)
+                print("FAIL: an inference longer than the watchdog timeout was answered")
+                return 1
+            except TimeoutError:
+                pass
+            board.sock.sendall(b"\x00")
+            after = parse_hello(board.call(HELLO, b"\x02", timeout=30))
+            print(f"before: boot_count {before['boot_count']} reason {before['boot_reason']}; "
+                  f"after: boot_count {after['boot_count']} reason {after['boot_reason']}")
+            ok = after["boot_count"] == before["boot_count"] + 1 and after["boot_reason"] == 1
+            print("PASS" if ok else "FAIL")
+            return 0 if ok else 1
+        finally:
+            qemu.kill()
+            qemu.wait()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--elf", default=os.path.join(REPO, "firmware/build/mps2-an385/firmware.elf"))
@@ -328,7 +366,12 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="also run PROFILE on the first input")
     parser.add_argument("--checks", action="store_true", help="also exercise error paths and retry rules")
     parser.add_argument("--chunk", type=int, default=1 << 16, help="largest LOAD_CHUNK data size to use")
+    parser.add_argument("--watchdog", action="store_true",
+                        help="build a variant with a 120 ms watchdog, run an inference longer than that (the float "
+                             "LeNet, ~185 ms of virtual time) and check that the board reboots with boot reason 1")
     args = parser.parse_args()
+    if args.watchdog:
+        return watchdog_check()
 
     vector = bytes.fromhex("04 02 01 01 02 01 06 02 59 3f 03 13 00")
     assert encode_frame(HELLO, 1, b"\x02") == vector, "smoke.py's encoder disagrees with docs/protocol.md"
