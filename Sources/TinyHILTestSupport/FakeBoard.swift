@@ -1,28 +1,57 @@
 import DeviceLink
 import Foundation
 
-/// An in-process stand-in for the firmware, for Device tests that need no QEMU: follows docs/protocol.md (version 2)
-/// for HELLO, LOAD_* into two slots, SELECT, INFER (output = input bytes reversed, truncated/padded to the output
-/// size), INPUT_CHUNK/OUTPUT_CHUNK, INFER_BATCH, MARKER, RESET, with the duplicate-suppression rule (sequence, type
-/// and CRC). With `protocolVersion: 1` it plays a version 1 board: every version 2 frame gets VERSION_MISMATCH,
-/// framed as version 1. It records every request it executes.
-actor FakeBoard {
-    struct Options {
-        var modelCapacityBytes: UInt32 = 4096
-        var maxPayloadBytes: UInt16 = 1024
-        var maxOutstanding: UInt8 = 3
-        var inputBytes: UInt32 = 16
-        var outputBytes: UInt32 = 4
+/// An in-process stand-in for the firmware, for Device and Bench tests that need no QEMU: follows docs/protocol.md
+/// (version 2) for HELLO, LOAD_* into two slots, SELECT, INFER (output = input bytes reversed, truncated/padded to
+/// the output size), INPUT_CHUNK/OUTPUT_CHUNK, INFER_BATCH, MARKER, RESET, RUN_WINDOW, PROFILE and SET_BAUD, with the
+/// duplicate-suppression rule (sequence, type and CRC). With `protocolVersion: 1` it plays a version 1 board: every
+/// version 2 frame gets VERSION_MISMATCH, framed as version 1. It records every request it executes.
+///
+/// Its counter is a cost model simple enough to compute by hand: one inference of the selected model counts
+/// `counterPerModelByte` × the model's size in bytes; PROFILE splits that total over two operators, 3/4 CONV_2D
+/// (builtin 3) and the rest FULLY_CONNECTED (builtin 9). `InProcessBoard` serves it as a `Board`.
+public actor FakeBoard {
+    public struct Options: Sendable {
+        public var modelCapacityBytes: UInt32 = 4096
+        public var maxPayloadBytes: UInt16 = 1024
+        public var maxOutstanding: UInt8 = 3
+        public var inputBytes: UInt32 = 16
+        public var outputBytes: UInt32 = 4
         /// Replies to drop (by request count, 1-based) to force host retries.
-        var dropReplyNumbers: Set<Int> = []
+        public var dropReplyNumbers: Set<Int> = []
+        /// The counter one inference adds, per byte of the loaded model.
+        public var counterPerModelByte: UInt64 = 100
+        public var counterUnit: CounterUnit = .instructions
         /// The protocol version the board speaks.
-        var protocolVersion: UInt8 = Frame.protocolVersion
+        public var protocolVersion: UInt8 = Frame.protocolVersion
         /// Output size announced in LOAD_END (a hostile board may claim anything); nil = `outputBytes`.
-        var announcedOutputBytes: UInt32? = nil
+        public var announcedOutputBytes: UInt32? = nil
         /// SET_BAUD: the simulated line, and whether the board manages to switch (it stays at 115200 otherwise).
-        var line: SimulatedSerialLine? = nil
-        var switchesBaud = true
-        var baudConfirmMilliseconds: UInt32 = 100
+        public var line: SimulatedSerialLine? = nil
+        public var switchesBaud = true
+        public var baudConfirmMilliseconds: UInt32 = 100
+
+        public init(
+            modelCapacityBytes: UInt32 = 4096, maxPayloadBytes: UInt16 = 1024, maxOutstanding: UInt8 = 3,
+            inputBytes: UInt32 = 16, outputBytes: UInt32 = 4, dropReplyNumbers: Set<Int> = [],
+            counterPerModelByte: UInt64 = 100, counterUnit: CounterUnit = .instructions,
+            protocolVersion: UInt8 = Frame.protocolVersion, announcedOutputBytes: UInt32? = nil,
+            line: SimulatedSerialLine? = nil, switchesBaud: Bool = true, baudConfirmMilliseconds: UInt32 = 100
+        ) {
+            self.modelCapacityBytes = modelCapacityBytes
+            self.maxPayloadBytes = maxPayloadBytes
+            self.maxOutstanding = maxOutstanding
+            self.inputBytes = inputBytes
+            self.outputBytes = outputBytes
+            self.dropReplyNumbers = dropReplyNumbers
+            self.counterPerModelByte = counterPerModelByte
+            self.counterUnit = counterUnit
+            self.protocolVersion = protocolVersion
+            self.announcedOutputBytes = announcedOutputBytes
+            self.line = line
+            self.switchesBaud = switchesBaud
+            self.baudConfirmMilliseconds = baudConfirmMilliseconds
+        }
     }
 
     private let transport: InProcessTransport
@@ -32,29 +61,34 @@ actor FakeBoard {
     private var received: [UInt8] = []
     private var receivingSlot: UInt8 = 0
     private var slotCRCs: [UInt32?] = [nil, nil]
+    private var slotSizes: [Int] = [0, 0]
     private var selected: UInt8?
     private var staged: [UInt8] = []
     private var lastOutput: [UInt8]?
     private var requestCount = 0
-    private(set) var executed: [MessageType] = []
-    var bootCount: UInt32 = 1
+    public private(set) var executed: [MessageType] = []
+    public private(set) var bootCount: UInt32 = 1
+    /// Sizes of the models loaded so far, in order (one entry per completed LOAD_END).
+    public private(set) var loadedModelSizes: [Int] = []
 
-    nonisolated let outputBytes: Int
+    public nonisolated let outputBytes: Int
 
-    init(transport: InProcessTransport, options: Options = Options()) {
+    public init(transport: InProcessTransport, options: Options = Options()) {
         self.transport = transport
         self.options = options
         self.outputBytes = Int(options.outputBytes)
     }
 
-    func reboot() {
+    /// Simulates a reboot: a new boot count, no model, no duplicate-suppression memory.
+    public func reboot() {
         bootCount += 1
         selected = nil
         slotCRCs = [nil, nil]
         previous = nil
     }
 
-    func run() async {
+    /// Serves requests until the host closes the link.
+    public func run() async {
         while true {
             guard let bytes = try? await transport.read(maxBytes: 4096, timeout: .seconds(30)) else { return }
             decoder.append(bytes)
@@ -87,6 +121,11 @@ actor FakeBoard {
         }
     }
 
+    /// One inference's counter for the selected model.
+    public var counterPerInference: UInt64 {
+        options.counterPerModelByte * UInt64(selected.map { slotSizes[Int($0)] } ?? 0)
+    }
+
     private func error(_ code: BoardErrorCode, needed: UInt32 = 0, available: UInt32 = 0) -> (UInt8, [UInt8]) {
         (MessageType.error.rawValue, ErrorReply(code: code, needed: needed, available: available, message: "fake").payload)
     }
@@ -96,8 +135,14 @@ actor FakeBoard {
         let announced = options.announcedOutputBytes ?? options.outputBytes
         let output = BoardTensorDescription(type: 9, dims: [1, Int32(truncatingIfNeeded: announced)], scale: 1, zeroPoint: 0, bytes: announced)
         return ModelInfo(
-            modelCRC32: slotCRCs[Int(slot)] ?? 0, arenaHeadBytes: 100, arenaUsedBytes: 200, operatorCount: 1,
+            modelCRC32: slotCRCs[Int(slot)] ?? 0, arenaHeadBytes: 100, arenaUsedBytes: 200, operatorCount: 2,
             inputs: [input], outputs: [output], slot: slot, stagingBytes: options.inputBytes)
+    }
+
+    /// The input of INFER/PROFILE/RUN_WINDOW: the request's bytes, or the staged input when there are none.
+    private func input(_ given: [UInt8]) -> [UInt8]? {
+        let input = given.isEmpty ? staged : given
+        return input.count == options.inputBytes ? input : nil
     }
 
     private func execute(_ frame: Frame) -> (UInt8, [UInt8]) {
@@ -109,7 +154,7 @@ actor FakeBoard {
         switch request {
         case .hello:
             let hello = HelloReply(
-                counterUnit: .instructions, maxPayloadBytes: options.maxPayloadBytes, maxOutstanding: options.maxOutstanding,
+                counterUnit: options.counterUnit, maxPayloadBytes: options.maxPayloadBytes, maxOutstanding: options.maxOutstanding,
                 flags: 2, cpuHz: 25_000_000, ramBytes: 1 << 20, modelCapacityBytes: options.modelCapacityBytes,
                 arenaCapacityBytes: 1 << 16, framesDropped: UInt32(decoder.dropped.total), bootCount: bootCount,
                 firmwareVersion: "fake", buildID: "test", boardName: "fake-board", engineVersion: "0.1.0", supportedOperators: [3],
@@ -128,6 +173,8 @@ actor FakeBoard {
             return (reply, LoadChunkReply(bytesReceived: UInt32(received.count)).payload)
         case .loadEnd:
             slotCRCs[Int(receivingSlot)] = CRC32.checksum(received)
+            slotSizes[Int(receivingSlot)] = received.count
+            loadedModelSizes.append(received.count)
             selected = receivingSlot
             lastOutput = nil
             return (reply, modelInfo(slot: receivingSlot).payload)
@@ -149,23 +196,22 @@ actor FakeBoard {
             return (reply, OutputChunkReply(offset: offset, bytes: Array(lastOutput[Int(offset)..<Int(offset) + Int(count)])).payload)
         case let .infer(given):
             guard selected != nil else { return error(.badState) }
-            let input = given.isEmpty ? staged : given
-            guard input.count == options.inputBytes else {
-                return error(.inputSizeMismatch, needed: options.inputBytes, available: UInt32(input.count))
+            guard let input = input(given) else {
+                return error(.inputSizeMismatch, needed: options.inputBytes, available: UInt32(given.count))
             }
             let output = fakeOutput(input)
             lastOutput = output
             let inline = 12 + output.count <= Int(options.maxPayloadBytes)
-            return (reply, InferReply(counter: 1000, micros: 10, output: inline ? output : []).payload)
+            return (reply, InferReply(counter: counterPerInference, micros: 10, output: inline ? output : []).payload)
         case let .inferBatch(mode, inputs):
             guard selected != nil else { return error(.badState) }
             let results: [BatchItemResult] = inputs.map { input in
                 let output = fakeOutput(input)
                 switch mode {
-                case .fullOutput: return .fullOutput(counter: 1000, output: output)
+                case .fullOutput: return .fullOutput(counter: counterPerInference, output: output)
                 case .top1:
                     let best = output.indices.max { Int8(bitPattern: output[$0]) < Int8(bitPattern: output[$1]) }!
-                    return .top1(counter: 1000, index: UInt32(best), value: Int32(Int8(bitPattern: output[best])))
+                    return .top1(counter: counterPerInference, index: UInt32(best), value: Int32(Int8(bitPattern: output[best])))
                 }
             }
             return (reply, InferBatchReply(results: results).payload)
@@ -174,15 +220,30 @@ actor FakeBoard {
             selected = nil
             slotCRCs = [nil, nil]
             return (reply, [])
+        case let .runWindow(inferences, given):
+            guard selected != nil else { return error(.badState) }
+            guard input(given) != nil else {
+                return error(.inputSizeMismatch, needed: options.inputBytes, available: UInt32(given.count))
+            }
+            let total = counterPerInference * UInt64(inferences)
+            return (reply, RunWindowReply(counterTotal: total, microsTotal: UInt32(clamping: total / 25),
+                                          inferencesRun: inferences, stopReason: .complete).payload)
+        case let .profile(given, markerMode):
+            guard selected != nil else { return error(.badState) }
+            guard input(given) != nil else {
+                return error(.inputSizeMismatch, needed: options.inputBytes, available: UInt32(given.count))
+            }
+            let total = counterPerInference
+            let conv = total * 3 / 4
+            let operators = [OperatorCount(builtinCode: 3, counter: conv), OperatorCount(builtinCode: 9, counter: total - conv)]
+            return (reply, ProfileReply(operators: operators, totalCounter: total, markerMode: markerMode).payload)
         case let .setBaud(baud):
             return (reply, SetBaudReply(baud: baud, confirmMilliseconds: options.baudConfirmMilliseconds).payload)
-        case .profile, .runWindow:
-            return (0x7F, ErrorReply(code: .unknownCommand, detail0: Int32(frame.type)).payload)
         }
     }
 
     /// The fake "model": the input reversed, cut to (or zero-padded to) the output size.
-    nonisolated func fakeOutput(_ input: [UInt8]) -> [UInt8] {
+    public nonisolated func fakeOutput(_ input: [UInt8]) -> [UInt8] {
         let reversed = Array(input.reversed().prefix(outputBytes))
         return reversed + [UInt8](repeating: 0, count: outputBytes - reversed.count)
     }
