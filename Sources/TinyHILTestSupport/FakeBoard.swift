@@ -135,7 +135,7 @@ public actor FakeBoard {
         let announced = options.announcedOutputBytes ?? options.outputBytes
         let output = BoardTensorDescription(type: 9, dims: [1, Int32(truncatingIfNeeded: announced)], scale: 1, zeroPoint: 0, bytes: announced)
         return ModelInfo(
-            modelCRC32: slotCRCs[Int(slot)] ?? 0, arenaHeadBytes: 100, arenaUsedBytes: 200, operatorCount: 2,
+            modelCRC32: slotCRCs[Int(slot)] ?? 0, arenaHeadBytes: 100, arenaUsedBytes: 200, operatorCount: 1,
             inputs: [input], outputs: [output], slot: slot, stagingBytes: options.inputBytes)
     }
 
@@ -202,16 +202,16 @@ public actor FakeBoard {
             let output = fakeOutput(input)
             lastOutput = output
             let inline = 12 + output.count <= Int(options.maxPayloadBytes)
-            return (reply, InferReply(counter: counterPerInference, micros: 10, output: inline ? output : []).payload)
+            return (reply, InferReply(counter: 1000, micros: 10, output: inline ? output : []).payload)
         case let .inferBatch(mode, inputs):
             guard selected != nil else { return error(.badState) }
             let results: [BatchItemResult] = inputs.map { input in
                 let output = fakeOutput(input)
                 switch mode {
-                case .fullOutput: return .fullOutput(counter: counterPerInference, output: output)
+                case .fullOutput: return .fullOutput(counter: 1000, output: output)
                 case .top1:
                     let best = output.indices.max { Int8(bitPattern: output[$0]) < Int8(bitPattern: output[$1]) }!
-                    return .top1(counter: counterPerInference, index: UInt32(best), value: Int32(Int8(bitPattern: output[best])))
+                    return .top1(counter: 1000, index: UInt32(best), value: Int32(Int8(bitPattern: output[best])))
                 }
             }
             return (reply, InferBatchReply(results: results).payload)

@@ -1,5 +1,6 @@
 import DeviceLink
 import Foundation
+import TinyHILTestSupport
 import XCTest
 
 /// Protocol v2 on the host: chunked inputs and outputs, model slots, duplicate suppression by CRC, version
