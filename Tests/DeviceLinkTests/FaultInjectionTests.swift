@@ -73,7 +73,7 @@ final class FaultInjectionTests: XCTestCase {
                         report.record(.batch, correct: outputs == picks.map { model.referenceOutputs[$0] })
                     } else if roll < 20 {
                         let hello = try await device.hello()
-                        report.record(.hello, correct: hello.boardName == "mps2-an385" && hello.protocolVersion == 1)
+                        report.record(.hello, correct: hello.boardName == "mps2-an385" && hello.protocolVersion == 2)
                     } else {
                         let level = Bool.random(using: &random)
                         let reported = try await device.marker(level)

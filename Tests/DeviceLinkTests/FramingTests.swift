@@ -9,20 +9,22 @@ final class FramingTests: XCTestCase {
     }
 
     func testDocumentTestVectors() throws {
-        // docs/protocol.md §6.
-        let hello = Frame(type: MessageType.hello.rawValue, sequence: 1, payload: [0x01])
-        XCTAssertEqual(hello.wireBytes, [0x04, 0x01, 0x01, 0x01, 0x02, 0x01, 0x06, 0x01, 0x7e, 0x74, 0xe2, 0xbb, 0x00])
-        // The doc's second vector is labelled MARKER but carries type 0x09 (RESET in §2's table); its bytes are
-        // RESET(reboot), sequence 7. MARKER (0x08) is pinned with a CRC computed independently (Python zlib.crc32).
+        // docs/protocol.md §6 (version 2; CRCs computed independently with Python's zlib.crc32).
+        let hello = Frame(type: MessageType.hello.rawValue, sequence: 1, payload: Request.hello(hostProtocolVersion: 2).payload)
+        XCTAssertEqual(hello.wireBytes, [0x04, 0x02, 0x01, 0x01, 0x02, 0x01, 0x06, 0x02, 0x59, 0x3f, 0x03, 0x13, 0x00])
         let reset = Frame(type: MessageType.reset.rawValue, sequence: 7, payload: Request.reset(.reboot).payload)
-        XCTAssertEqual(reset.wireBytes, [0x04, 0x01, 0x09, 0x07, 0x02, 0x01, 0x06, 0x01, 0xb3, 0x03, 0xf1, 0xd8, 0x00])
+        XCTAssertEqual(reset.wireBytes, [0x04, 0x02, 0x09, 0x07, 0x02, 0x01, 0x06, 0x01, 0x2e, 0x19, 0x19, 0xe9, 0x00])
         let marker = Frame(type: MessageType.marker.rawValue, sequence: 7, payload: Request.marker(level: 1).payload)
-        XCTAssertEqual(marker.wireBytes, [0x04, 0x01, 0x08, 0x07, 0x02, 0x01, 0x06, 0x01, 0x16, 0xd0, 0xad, 0x13, 0x00])
-        XCTAssertEqual(Request.hello(hostProtocolVersion: 1).payload, [0x01])
+        XCTAssertEqual(marker.wireBytes, [0x04, 0x02, 0x08, 0x07, 0x02, 0x01, 0x06, 0x01, 0x8b, 0xca, 0x45, 0x22, 0x00])
+        let select = Frame(type: MessageType.select.rawValue, sequence: 9, payload: Request.select(slot: 1).payload)
+        XCTAssertEqual(select.wireBytes, [0x04, 0x02, 0x0d, 0x09, 0x02, 0x01, 0x06, 0x01, 0x59, 0xe5, 0xb8, 0xcd, 0x00])
 
         var decoder = FrameDecoder()
-        decoder.append([0x04, 0x01, 0x09, 0x07, 0x02, 0x01, 0x06, 0x01, 0xb3, 0x03, 0xf1, 0xd8, 0x00])
+        decoder.append([0x04, 0x02, 0x09, 0x07, 0x02, 0x01, 0x06, 0x01, 0x2e, 0x19, 0x19, 0xe9, 0x00])
         XCTAssertEqual(decoder.nextFrame(), reset)
+        // A version 1 frame (a v1 board's VERSION_MISMATCH) is still decoded, so the Device can name the mismatch.
+        decoder.append([0x04, 0x01, 0x01, 0x01, 0x02, 0x01, 0x06, 0x01, 0x7e, 0x74, 0xe2, 0xbb, 0x00])
+        XCTAssertEqual(decoder.nextFrame()?.version, 1)
         XCTAssertNil(decoder.nextFrame())
     }
 
@@ -127,7 +129,7 @@ final class FramingTests: XCTestCase {
 
     func testWrongVersionAndLengthAreDropped() {
         var decoder = FrameDecoder()
-        let wrongVersion = Frame(type: 1, sequence: 1, payload: [1], version: 2)
+        let wrongVersion = Frame(type: 1, sequence: 1, payload: [1], version: 3)
         decoder.append(wrongVersion.wireBytes)
         var raw = Frame(type: 1, sequence: 1, payload: [1, 2]).rawBytes
         raw[4] = 3  // declared length disagrees; CRC recomputed so only the length check can catch it

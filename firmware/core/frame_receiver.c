@@ -52,6 +52,7 @@ static int finish(fw_frame_receiver *r, fw_frame *out) {
     out->sequence = fw_get_u16(b + 2);
     out->payload_length = payload_length;
     out->payload = b + FW_HEADER_BYTES;
+    out->crc = fw_get_u32(b + body);
     return 1;
 }
 

@@ -11,6 +11,7 @@ typedef struct fw_frame {
     uint16_t sequence;
     uint16_t payload_length;
     const uint8_t *payload;
+    uint32_t crc; /* the frame's CRC-32 (duplicate suppression compares it) */
 } fw_frame;
 
 typedef struct fw_frame_receiver {

@@ -35,9 +35,14 @@ static void put_bytes(cobs_stream *s, const uint8_t *bytes, uint32_t count) {
 }
 
 void fw_send_frame(uint8_t type, uint16_t sequence, const uint8_t *payload, uint16_t payload_length) {
+    fw_send_frame_version(FW_PROTOCOL_VERSION, type, sequence, payload, payload_length);
+}
+
+void fw_send_frame_version(uint8_t version, uint8_t type, uint16_t sequence, const uint8_t *payload,
+                           uint16_t payload_length) {
     static cobs_stream stream;
     uint8_t header[FW_HEADER_BYTES];
-    header[0] = FW_PROTOCOL_VERSION;
+    header[0] = version;
     header[1] = type;
     fw_put_u16(header + 2, sequence);
     fw_put_u16(header + 4, payload_length);

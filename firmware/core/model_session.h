@@ -1,4 +1,5 @@
-/* The loaded model: upload state (LOAD_BEGIN/CHUNK/END) and the engine interpreter prepared from it. */
+/* The model slots (LOAD_BEGIN/CHUNK/END into a slot, SELECT), the engine interpreter prepared from the selected
+ * slot, and the staged input / last outputs that INPUT_CHUNK and OUTPUT_CHUNK move in pieces. */
 #ifndef TINYHIL_MODEL_SESSION_H
 #define TINYHIL_MODEL_SESSION_H
 
@@ -7,31 +8,43 @@
 #include "tinyhil_engine.h"
 
 #define FW_MAX_MODEL_TENSORS 16u
+#define FW_MAX_SLOTS 4u
+#define FW_NO_SLOT 0xFFu
 
 typedef struct fw_tensor_slot {
     uint8_t *data;
     uint32_t bytes;
 } fw_tensor_slot;
 
-typedef enum fw_load_phase {
-    FW_LOAD_NONE = 0,      /* no model, no upload */
-    FW_LOAD_RECEIVING = 1, /* between LOAD_BEGIN and a successful LOAD_END */
-    FW_LOAD_READY = 2      /* interpreter prepared */
-} fw_load_phase;
+typedef struct fw_slot_state {
+    uint8_t loaded; /* complete, CRC-checked and accepted by the engine once */
+    uint32_t model_bytes;
+    uint32_t model_crc32;
+} fw_slot_state;
 
-typedef struct fw_model_session {
-    fw_load_phase phase;
+typedef struct fw_upload {
+    uint8_t active;   /* between LOAD_BEGIN and LOAD_END */
+    uint8_t slot;
     uint32_t model_bytes;
     uint32_t model_crc32;
     uint32_t bytes_received;
     uint32_t last_chunk_offset;
     uint32_t last_chunk_bytes;
     int have_last_chunk;
+} fw_upload;
+
+typedef struct fw_model_session {
+    fw_slot_state slots[FW_MAX_SLOTS];
+    fw_upload upload;
+    uint8_t selected; /* slot whose interpreter is prepared, or FW_NO_SLOT */
     th_interpreter *interpreter;
     th_plan_info plan;
     uint32_t input_count, output_count;
     fw_tensor_slot inputs[FW_MAX_MODEL_TENSORS], outputs[FW_MAX_MODEL_TENSORS];
     uint32_t input_bytes, output_bytes; /* totals over all inputs / outputs */
+    uint8_t *staging;                   /* INPUT_CHUNK's buffer: the arena after the interpreter's part, or 0 */
+    uint32_t staged_bytes;              /* bytes staged contiguously from offset 0 */
+    int outputs_valid;                  /* the output tensors hold the last successful inference's results */
 } fw_model_session;
 
 #endif

@@ -11,10 +11,10 @@ public actor Device {
     /// The board's HELLO reply (after `hello()`).
     public private(set) var boardInfo: HelloReply?
     /// The model the board holds (after `load`).
-    public private(set) var model: ModelInfo?
+    public internal(set) var model: ModelInfo?
     public private(set) var statistics = LinkStatistics()
 
-    private let transport: any Transport
+    let transport: any Transport
     private let lock: BoardLock?
     private var windowObservers: [@Sendable (CompletedWindow) async -> Void] = []
     private var decoder = FrameDecoder()
@@ -60,19 +60,25 @@ public actor Device {
 
     /// Uploads `modelBytes` in chunks and lets the board plan it. Refuses a model larger than HELLO's capacity before
     /// sending anything. Returns the board's view of the model (arena bytes, tensor shapes).
+    /// `slot` (protocol v2) picks one of HELLO's `slotCount` model slots; the loaded model becomes the selected one.
     @discardableResult
-    public func load(_ modelBytes: [UInt8]) async throws(DeviceError) -> ModelInfo {
-        try await serialized { () async throws(DeviceError) -> ModelInfo in try await self.loadUnlocked(modelBytes) }
+    public func load(_ modelBytes: [UInt8], slot: Int = 0) async throws(DeviceError) -> ModelInfo {
+        try await serialized { () async throws(DeviceError) -> ModelInfo in try await self.loadUnlocked(modelBytes, slot: slot) }
     }
 
-    /// Runs one inference. `input` holds all input tensors' bytes in order.
+    /// Runs one inference. `input` holds all input tensors' bytes in order. An input larger than one frame is staged
+    /// with INPUT_CHUNK first, and outputs larger than one reply are read back with OUTPUT_CHUNK.
     public func infer(_ input: [UInt8]) async throws(DeviceError) -> InferReply {
         try await serialized { () async throws(DeviceError) -> InferReply in
             let model = try self.requireModel()
             try self.checkInput(input, model: model)
-            let payload = try await self.exchange(.infer(input: input), timeout: self.timeouts.inference(count: 1))
-            let reply: InferReply
+            let inline = try await self.inlineOrStaged(input)
+            let payload = try await self.exchange(.infer(input: inline), timeout: self.timeouts.inference(count: 1))
+            var reply: InferReply
             reply = try Self.decode { () throws(ProtocolError) in try InferReply(payload: payload) }
+            if reply.output.isEmpty && model.outputBytes > 0 && !self.outputsFitReply(model) {
+                reply.output = try await self.fetchOutputs(model)
+            }
             guard reply.output.count == model.outputBytes else {
                 throw .protocolViolation(
                     .invalidValue(message: "INFER reply", field: "output bytes", value: Int64(reply.output.count)))
@@ -92,12 +98,15 @@ public actor Device {
         }
     }
 
-    /// Per-operator counters for one inference.
-    public func profile(_ input: [UInt8]) async throws(DeviceError) -> ProfileReply {
+    /// Per-operator counters for one inference. `markerMode` `.perOperator` toggles the marker at every operator
+    /// boundary during the per-operator pass, so a power meter's logic input splits energy by operator.
+    public func profile(_ input: [UInt8], markerMode: ProfileMarkerMode = .off) async throws(DeviceError) -> ProfileReply {
         try await serialized { () async throws(DeviceError) -> ProfileReply in
             let model = try self.requireModel()
             try self.checkInput(input, model: model)
-            let payload = try await self.exchange(.profile(input: input), timeout: self.timeouts.inference(count: 2))
+            let inline = try await self.inlineOrStaged(input, headerBytes: 1)
+            let payload = try await self.exchange(
+                .profile(input: inline, markerMode: markerMode), timeout: self.timeouts.inference(count: 2))
             return try Self.decode { () throws(ProtocolError) in try ProfileReply(payload: payload) }
         }
     }
@@ -120,13 +129,19 @@ public actor Device {
         try await serialized { () async throws(DeviceError) -> RunWindowReply in
             let model = try self.requireModel()
             try self.checkInput(input, model: model)
+            let info = try await self.introduced()
+            guard inferences <= Int(info.maxWindowInferences) else {
+                throw .windowTooLong(requestedInferences: inferences, maximumInferences: Int(info.maxWindowInferences))
+            }
+            let inline = try await self.inlineOrStaged(input, headerBytes: 4)
             let payload = try await self.exchange(
-                .runWindow(inferences: UInt32(clamping: inferences), input: input),
-                timeout: self.timeouts.inference(count: inferences), retry: allowRetry)
+                .runWindow(inferences: UInt32(clamping: inferences), input: inline),
+                timeout: self.windowTimeout(inferences: inferences, info: info), retry: allowRetry)
             let reply = try Self.decode { () throws(ProtocolError) in try RunWindowReply(payload: payload) }
             if let unit = self.boardInfo?.counterUnit {
-                let window = CompletedWindow(counterTotal: reply.counterTotal, counterUnit: unit, inferences: inferences,
-                                          boardMicroseconds: reply.microsTotal)
+                // inferencesRun: a window the board stopped early (v2 stop_reason) counts what actually ran
+                let window = CompletedWindow(counterTotal: reply.counterTotal, counterUnit: unit,
+                                             inferences: Int(reply.inferencesRun), boardMicroseconds: reply.microsTotal)
                 for observer in self.windowObservers { await observer(window) }
             }
             return reply
@@ -167,8 +182,11 @@ public actor Device {
         return reply
     }
 
-    private func loadUnlocked(_ modelBytes: [UInt8]) async throws(DeviceError) -> ModelInfo {
+    private func loadUnlocked(_ modelBytes: [UInt8], slot: Int) async throws(DeviceError) -> ModelInfo {
         let info = try await introduced()
+        guard slot >= 0 && slot < Int(info.slotCount) else {
+            throw .badState(command: "LOAD_BEGIN", message: "slot \(slot) does not exist: the board has \(info.slotCount) model slot(s)")
+        }
         guard modelBytes.count <= Int(info.modelCapacityBytes) else {
             throw .modelTooLarge(
                 modelBytes: modelBytes.count, capacityBytes: Int(info.modelCapacityBytes),
@@ -178,7 +196,7 @@ public actor Device {
         let crc = CRC32.checksum(modelBytes)
         let flash = info.storesModelsInFlash
         let beginPayload = try await exchange(
-            .loadBegin(modelBytes: UInt32(modelBytes.count), modelCRC32: crc, storage: flash ? .flash : .ram),
+            .loadBegin(modelBytes: UInt32(modelBytes.count), modelCRC32: crc, storage: flash ? .flash : .ram, slot: UInt8(slot)),
             timeout: flash ? timeouts.loadBeginFlash : timeouts.loadBeginRAM)
         let begin: LoadBeginReply
         begin = try Self.decode { () throws(ProtocolError) in try LoadBeginReply(payload: beginPayload) }
@@ -213,15 +231,12 @@ public actor Device {
         if inputs.isEmpty { return [] }
         let perFrame = BatchPlan.inputsPerFrame(
             inputBytes: model.inputBytes, outputBytes: model.outputBytes, mode: mode, maxPayloadBytes: Int(info.maxPayloadBytes))
-        guard perFrame > 0 else {
-            throw .inputTooLargeForFrame(inputBytes: model.inputBytes, maxPayloadBytes: Int(info.maxPayloadBytes))
-        }
+        guard perFrame > 0 else { return try await inferOneByOne(inputs, mode: mode, model: model) }
         let groups = stride(from: 0, to: inputs.count, by: perFrame).map { Array(inputs[$0..<min($0 + perFrame, inputs.count)]) }
         let window = max(1, Int(info.maxOutstanding))
         /// One frame of `count` inputs: its inferences plus moving its request and reply.
         func batchTimeout(_ count: Int) -> Duration {
-            timeouts.inference(count: count)
-                + timeouts.transfer(bytes: count * (model.inputBytes + 8 + model.outputBytes) + 64)
+            timeouts.inference(count: count) + timeouts.transfer(bytes: 2 * Int(info.maxPayloadBytes) + 64)
         }
         var results = [[BatchItemResult]?](repeating: nil, count: groups.count)
         var outstanding: [(group: Int, sequence: UInt16)] = []
@@ -280,7 +295,7 @@ public actor Device {
 
     // MARK: - Link
 
-    private func serialized<T: Sendable>(_ body: () async throws(DeviceError) -> T) async throws(DeviceError) -> T {
+    func serialized<T: Sendable>(_ body: () async throws(DeviceError) -> T) async throws(DeviceError) -> T {
         guard !isClosed else { throw .boardVanished(endpoint: endpoint) }
         await withCheckedContinuation { turnstile.enter($0) }
         defer { turnstile.leave() }
@@ -289,20 +304,18 @@ public actor Device {
 
     /// HELLO precedes every other command of a session, so the board's duplicate-suppression slot holds a HELLO
     /// (harmless to repeat) before any command whose sequence number could collide with an earlier session's.
-    private func introduced() async throws(DeviceError) -> HelloReply {
+    func introduced() async throws(DeviceError) -> HelloReply {
         if let boardInfo { return boardInfo }
         return try await helloUnlocked()
     }
 
-    private func requireModel() throws(DeviceError) -> ModelInfo {
+    func requireModel() throws(DeviceError) -> ModelInfo {
         guard let model else { throw .noModelLoaded }
         return model
     }
 
-    private func checkInput(_ input: [UInt8], model: ModelInfo) throws(DeviceError) {
+    func checkInput(_ input: [UInt8], model: ModelInfo) throws(DeviceError) {
         guard input.count == model.inputBytes else { throw .inputSizeMismatch(expectedBytes: model.inputBytes, gotBytes: input.count) }
-        let limit = Int(boardInfo?.maxPayloadBytes ?? UInt16(Frame.preHelloMaxPayloadBytes)) - 4
-        guard input.count <= limit else { throw .inputTooLargeForFrame(inputBytes: input.count, maxPayloadBytes: limit + 4) }
     }
 
     private func allocateSequence() -> UInt16 {
@@ -311,11 +324,10 @@ public actor Device {
     }
 
     /// Sends `request` and waits for its reply payload; re-sends with the same sequence number after a timeout.
-    private func exchange(_ request: Request, timeout baseTimeout: Duration, retry: Bool = true) async throws(DeviceError)
+    func exchange(_ request: Request, timeout baseTimeout: Duration, retry: Bool = true) async throws(DeviceError)
         -> [UInt8]
     {
-        let expectedReplyBytes = model?.outputBytes ?? 0
-        let timeout = baseTimeout + timeouts.transfer(bytes: request.payload.count + expectedReplyBytes + 64)
+        let timeout = baseTimeout + timeouts.transfer(bytes: request.payload.count + replyBytesBound() + 64)
         let sequence = allocateSequence()
         let attempts = retry ? timeouts.attempts : 1
         let type = request.type
@@ -328,6 +340,9 @@ public actor Device {
                 frame.sequence == sequence && (frame.type == replyType || frame.type == MessageType.error.rawValue)
             }
             guard let frame else { continue }
+            if frame.version != Frame.protocolVersion {  // e.g. a version 1 board's VERSION_MISMATCH
+                throw .versionMismatch(boardProtocolVersion: Int32(frame.version), hostProtocolVersion: Int32(Frame.protocolVersion))
+            }
             if frame.type == MessageType.error.rawValue {
                 let error = try boardError(frame.payload, command: type)
                 if case .badState = error, model != nil, type != .loadChunk, type != .loadEnd {
@@ -386,7 +401,7 @@ public actor Device {
         }
     }
 
-    private static func decode<T>(_ make: () throws(ProtocolError) -> T) throws(DeviceError) -> T {
+    static func decode<T>(_ make: () throws(ProtocolError) -> T) throws(DeviceError) -> T {
         do { return try make() } catch { throw .protocolViolation(error) }
     }
 

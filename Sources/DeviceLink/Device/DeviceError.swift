@@ -42,6 +42,8 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
     case versionMismatch(boardProtocolVersion: Int32, hostProtocolVersion: Int32)
     case engineFailure(engineStatus: Int32, operatorIndex: Int32, message: String)
     case batchTooLarge(message: String)
+    case windowTooLong(requestedInferences: Int, maximumInferences: Int)
+    case baudUnsupported(baud: Int, message: String)
     /// An ERROR code this host does not know (newer firmware).
     case unknownBoardError(code: UInt16, message: String)
 
@@ -67,6 +69,9 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
             self = .versionMismatch(boardProtocolVersion: reply.detail0, hostProtocolVersion: Int32(Frame.protocolVersion))
         case .engineFailure?: self = .engineFailure(engineStatus: reply.detail0, operatorIndex: reply.detail1, message: message)
         case .batchTooLarge?: self = .batchTooLarge(message: message)
+        case .windowTooLong?:
+            self = .windowTooLong(requestedInferences: Int(reply.needed), maximumInferences: Int(reply.available))
+        case .baudUnsupported?: self = .baudUnsupported(baud: Int(reply.needed), message: message)
         case nil: self = .unknownBoardError(code: reply.code, message: message)
         }
     }
@@ -93,7 +98,7 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .inputSizeMismatch(expected, got):
             "the input is \(got) bytes but the model expects \(expected) bytes: check the input's shape and type (int8 models take int8 inputs)."
         case let .inputTooLargeForFrame(inputBytes, maxPayloadBytes):
-            "one input of \(inputBytes) bytes does not fit a frame of \(maxPayloadBytes) payload bytes; this board cannot run the model's input size over protocol v1."
+            "one input of \(inputBytes) bytes does not fit a frame of \(maxPayloadBytes) payload bytes; send it with INPUT_CHUNK (Device.infer does so when the board can stage the input)."
         case let .unknownCommand(type):
             "the board does not know command 0x\(String(type, radix: 16)): update its firmware to match this host."
         case let .badLength(command, expected, got):
@@ -118,6 +123,10 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
             "the board's engine failed at operator \(index) (status \(status)): \(message)."
         case let .batchTooLarge(message):
             "the board refused the batch (\(message)): send fewer inputs per frame."
+        case let .windowTooLong(requested, maximum):
+            "the board runs at most \(maximum) inferences per RUN_WINDOW (asked for \(requested)): split the measurement into several windows."
+        case let .baudUnsupported(baud, message):
+            "the board cannot switch its serial line to \(baud) baud (\(message)): use a rate its clock divides exactly, e.g. 1000000 on a Pico."
         case let .unknownBoardError(code, message):
             "the board reported error code \(code) (\(message)), unknown to this host: update TinyHIL."
         }

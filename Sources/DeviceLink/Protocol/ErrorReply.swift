@@ -14,6 +14,10 @@ public enum BoardErrorCode: UInt16, Sendable, CaseIterable, CustomStringConverti
     case versionMismatch = 12
     case engineFailure = 13
     case batchTooLarge = 14
+    /// v2: RUN_WINDOW asked for more than HELLO's max_window_inferences (needed = asked, available = maximum).
+    case windowTooLong = 15
+    /// v2: SET_BAUD with a rate the board cannot produce (needed = the rate).
+    case baudUnsupported = 16
 
     public var description: String {
         switch self {
@@ -31,6 +35,8 @@ public enum BoardErrorCode: UInt16, Sendable, CaseIterable, CustomStringConverti
         case .versionMismatch: "VERSION_MISMATCH"
         case .engineFailure: "ENGINE_FAILURE"
         case .batchTooLarge: "BATCH_TOO_LARGE"
+        case .windowTooLong: "WINDOW_TOO_LONG"
+        case .baudUnsupported: "BAUD_UNSUPPORTED"
         }
     }
 }

@@ -2,7 +2,10 @@
 /// (docs/protocol.md §1).
 public struct Frame: Equatable, Sendable {
     /// The protocol version this implementation speaks (first header byte).
-    public static let protocolVersion: UInt8 = 1
+    public static let protocolVersion: UInt8 = 2
+    /// Header versions a receiver accepts: its own, and version 1, whose only use is a v1 board's VERSION_MISMATCH
+    /// error (the `Device` turns any frame of another version into `DeviceError.versionMismatch`).
+    public static let acceptedVersions: ClosedRange<UInt8> = 1...2
     /// `u8 version | u8 type | u16 sequence | u16 payload_length`.
     public static let headerBytes = 6
     /// The trailing CRC-32.
@@ -79,7 +82,7 @@ public struct Frame: Equatable, Sendable {
         let tail = raw[(raw.count - 4)...].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         let computed = CRC32.checksum(body)
         guard computed == tail else { throw .checksumMismatch(expected: tail, computed: computed) }
-        guard raw[0] == Self.protocolVersion else { throw .unsupportedVersion(raw[0]) }
+        guard Self.acceptedVersions.contains(raw[0]) else { throw .unsupportedVersion(raw[0]) }
         self.init(
             type: raw[1], sequence: UInt16(raw[2]) | UInt16(raw[3]) << 8,
             payload: Array(raw[Self.headerBytes..<(raw.count - 4)]), version: raw[0])

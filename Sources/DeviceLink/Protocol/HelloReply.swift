@@ -14,6 +14,23 @@ public enum CounterUnit: UInt8, Sendable, CustomStringConvertible {
     }
 }
 
+/// Why a board last booted (HELLO v2).
+public enum BootReason: UInt8, Sendable, CustomStringConvertible {
+    case powerOn = 0
+    /// The watchdog rebooted a board that stopped feeding it (a runaway command or a fault).
+    case watchdog = 1
+    /// RESET 1 or the firmware's own reboot.
+    case requested = 2
+
+    public var description: String {
+        switch self {
+        case .powerOn: "power-on"
+        case .watchdog: "watchdog"
+        case .requested: "requested reboot"
+        }
+    }
+}
+
 /// The board's HELLO reply: versions, capacities, counters (docs/protocol.md §2 "HELLO reply").
 public struct HelloReply: Equatable, Sendable {
     public var protocolVersion: UInt8
@@ -32,6 +49,18 @@ public struct HelloReply: Equatable, Sendable {
     public var boardName: String
     public var engineVersion: String
     public var supportedOperators: [UInt16]
+    /// v2: independent model slots (LOAD_BEGIN's slot, SELECT).
+    public var slotCount: UInt8
+    /// v2: the slot whose model is prepared, or nil.
+    public var selectedSlot: UInt8?
+    /// v2: why the board last booted.
+    public var bootReason: BootReason
+    /// v2: the most inferences one RUN_WINDOW accepts.
+    public var maxWindowInferences: UInt32
+    /// v2: a RUN_WINDOW stops early after this much board time.
+    public var maxWindowMilliseconds: UInt32
+    /// v2: after SET_BAUD the board returns to its previous rate unless a valid frame arrives within this time.
+    public var baudConfirmMilliseconds: UInt32
 
     /// Flag bit 0: models are written to flash, LOAD_BEGIN may take long.
     public var storesModelsInFlash: Bool { flags & 0x01 != 0 }
@@ -42,8 +71,16 @@ public struct HelloReply: Equatable, Sendable {
         protocolVersion: UInt8 = Frame.protocolVersion, counterUnit: CounterUnit, maxPayloadBytes: UInt16,
         maxOutstanding: UInt8, flags: UInt8, cpuHz: UInt32, ramBytes: UInt32, modelCapacityBytes: UInt32,
         arenaCapacityBytes: UInt32, framesDropped: UInt32, bootCount: UInt32, firmwareVersion: String,
-        buildID: String, boardName: String, engineVersion: String, supportedOperators: [UInt16]
+        buildID: String, boardName: String, engineVersion: String, supportedOperators: [UInt16], slotCount: UInt8 = 1,
+        selectedSlot: UInt8? = nil, bootReason: BootReason = .powerOn, maxWindowInferences: UInt32 = 1_000_000,
+        maxWindowMilliseconds: UInt32 = 600_000, baudConfirmMilliseconds: UInt32 = 2000
     ) {
+        self.slotCount = slotCount
+        self.selectedSlot = selectedSlot
+        self.bootReason = bootReason
+        self.maxWindowInferences = maxWindowInferences
+        self.maxWindowMilliseconds = maxWindowMilliseconds
+        self.baudConfirmMilliseconds = baudConfirmMilliseconds
         self.protocolVersion = protocolVersion
         self.counterUnit = counterUnit
         self.maxPayloadBytes = maxPayloadBytes
@@ -87,6 +124,17 @@ public struct HelloReply: Equatable, Sendable {
         var operators: [UInt16] = []
         for index in 0..<count { operators.append(try reader.u16("supported op \(index)")) }
         supportedOperators = operators
+        slotCount = try reader.u8("slot_count")
+        let selected = try reader.u8("selected_slot")
+        selectedSlot = selected == 0xFF ? nil : selected
+        let reason = try reader.u8("boot_reason")
+        guard let bootReason = BootReason(rawValue: reason) else {
+            throw .invalidValue(message: "HELLO reply", field: "boot_reason", value: Int64(reason))
+        }
+        self.bootReason = bootReason
+        maxWindowInferences = try reader.u32("max_window_inferences")
+        maxWindowMilliseconds = try reader.u32("max_window_ms")
+        baudConfirmMilliseconds = try reader.u32("baud_confirm_ms")
     }
 
     public var payload: [UInt8] {
@@ -108,6 +156,12 @@ public struct HelloReply: Equatable, Sendable {
         writer.string(engineVersion)
         writer.u8(UInt8(min(supportedOperators.count, 255)))
         for code in supportedOperators.prefix(255) { writer.u16(code) }
+        writer.u8(slotCount)
+        writer.u8(selectedSlot ?? 0xFF)
+        writer.u8(bootReason.rawValue)
+        writer.u32(maxWindowInferences)
+        writer.u32(maxWindowMilliseconds)
+        writer.u32(baudConfirmMilliseconds)
         return writer.bytes
     }
 }

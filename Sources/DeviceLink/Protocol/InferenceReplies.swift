@@ -32,7 +32,7 @@ public enum BatchItemResult: Equatable, Sendable {
     case fullOutput(counter: UInt64, output: [UInt8])
     /// `index` is the largest element of output 0 (lowest index on ties); `value` is that element as stored,
     /// widened to i32 for integer types, or the IEEE-754 bit pattern for FLOAT32 (docs/protocol.md §7).
-    case top1(counter: UInt64, index: UInt16, value: Int32)
+    case top1(counter: UInt64, index: UInt32, value: Int32)
 
     public var counter: UInt64 {
         switch self {
@@ -59,7 +59,7 @@ public struct InferBatchReply: Equatable, Sendable {
             case .fullOutput:
                 results.append(.fullOutput(counter: counter, output: try reader.raw("output \(index)", count: outputBytes)))
             case .top1:
-                let top = try reader.u16("top1_index \(index)")
+                let top = try reader.u32("top1_index \(index)")
                 results.append(.top1(counter: counter, index: top, value: try reader.i32("top1_value \(index)")))
             }
         }
@@ -76,7 +76,7 @@ public struct InferBatchReply: Equatable, Sendable {
                 writer.raw(output)
             case let .top1(counter, index, value):
                 writer.u64(counter)
-                writer.u16(index)
+                writer.u32(index)
                 writer.i32(value)
             }
         }
@@ -85,7 +85,7 @@ public struct InferBatchReply: Equatable, Sendable {
 
     /// Reply payload bytes for `count` results.
     public static func payloadBytes(count: Int, mode: BatchResultMode, outputBytes: Int) -> Int {
-        2 + count * (mode == .fullOutput ? 8 + outputBytes : 8 + 2 + 4)
+        2 + count * (mode == .fullOutput ? 8 + outputBytes : 8 + 4 + 4)
     }
 }
 
@@ -105,10 +105,13 @@ public struct OperatorCount: Equatable, Sendable {
 public struct ProfileReply: Equatable, Sendable {
     public var operators: [OperatorCount]
     public var totalCounter: UInt64
+    /// The marker mode the board ran the per-operator pass with (v2).
+    public var markerMode: ProfileMarkerMode
 
-    public init(operators: [OperatorCount], totalCounter: UInt64) {
+    public init(operators: [OperatorCount], totalCounter: UInt64, markerMode: ProfileMarkerMode = .off) {
         self.operators = operators
         self.totalCounter = totalCounter
+        self.markerMode = markerMode
     }
 
     public init(payload: [UInt8]) throws(ProtocolError) {
@@ -121,6 +124,11 @@ public struct ProfileReply: Equatable, Sendable {
         }
         self.operators = operators
         totalCounter = try reader.u64("total_counter")
+        let raw = try reader.u8("marker_mode")
+        guard let mode = ProfileMarkerMode(rawValue: raw) else {
+            throw .invalidValue(message: "PROFILE reply", field: "marker_mode", value: Int64(raw))
+        }
+        markerMode = mode
     }
 
     public var payload: [UInt8] {
@@ -131,6 +139,7 @@ public struct ProfileReply: Equatable, Sendable {
             writer.u64(op.counter)
         }
         writer.u64(totalCounter)
+        writer.u8(markerMode.rawValue)
         return writer.bytes
     }
 }
@@ -151,24 +160,47 @@ public struct MarkerReply: Equatable, Sendable {
 
 /// RUN_WINDOW reply: totals over all inferences of the window.
 public struct RunWindowReply: Equatable, Sendable {
+    /// Why a window ended (v2).
+    public enum StopReason: UInt8, Sendable {
+        /// All requested inferences ran.
+        case complete = 0
+        /// A byte from the host arrived while the window ran; the window stopped early.
+        case interrupted = 1
+        /// The board's `max_window_ms` passed.
+        case timeLimit = 2
+    }
+
     public var counterTotal: UInt64
     public var microsTotal: UInt32
+    /// Inferences the window ran (fewer than requested when `stopReason` is not `.complete`).
+    public var inferencesRun: UInt32
+    public var stopReason: StopReason
 
-    public init(counterTotal: UInt64, microsTotal: UInt32) {
+    public init(counterTotal: UInt64, microsTotal: UInt32, inferencesRun: UInt32 = 0, stopReason: StopReason = .complete) {
         self.counterTotal = counterTotal
         self.microsTotal = microsTotal
+        self.inferencesRun = inferencesRun
+        self.stopReason = stopReason
     }
 
     public init(payload: [UInt8]) throws(ProtocolError) {
         var reader = ByteReader(payload, message: "RUN_WINDOW reply")
         counterTotal = try reader.u64("counter_total")
         microsTotal = try reader.u32("micros_total")
+        inferencesRun = try reader.u32("inferences_run")
+        let raw = try reader.u8("stop_reason")
+        guard let reason = StopReason(rawValue: raw) else {
+            throw .invalidValue(message: "RUN_WINDOW reply", field: "stop_reason", value: Int64(raw))
+        }
+        stopReason = reason
     }
 
     public var payload: [UInt8] {
         var writer = ByteWriter()
         writer.u64(counterTotal)
         writer.u32(microsTotal)
+        writer.u32(inferencesRun)
+        writer.u8(stopReason.rawValue)
         return writer.bytes
     }
 }

@@ -99,6 +99,10 @@ public struct ModelInfo: Equatable, Sendable {
     public var operatorCount: UInt16
     public var inputs: [BoardTensorDescription]
     public var outputs: [BoardTensorDescription]
+    /// The model slot this model occupies and is now selected from (v2).
+    public var slot: UInt8
+    /// Bytes the board can stage for INPUT_CHUNK: the input size, or 0 when the arena has no room for it (v2).
+    public var stagingBytes: UInt32
 
     /// Bytes of all inputs together (what INFER expects).
     public var inputBytes: Int { inputs.reduce(0) { $0 + Int($1.bytes) } }
@@ -107,8 +111,10 @@ public struct ModelInfo: Equatable, Sendable {
 
     public init(
         modelCRC32: UInt32, arenaHeadBytes: UInt32, arenaUsedBytes: UInt32, operatorCount: UInt16,
-        inputs: [BoardTensorDescription], outputs: [BoardTensorDescription]
+        inputs: [BoardTensorDescription], outputs: [BoardTensorDescription], slot: UInt8 = 0, stagingBytes: UInt32 = 0
     ) {
+        self.slot = slot
+        self.stagingBytes = stagingBytes
         self.modelCRC32 = modelCRC32
         self.arenaHeadBytes = arenaHeadBytes
         self.arenaUsedBytes = arenaUsedBytes
@@ -131,6 +137,8 @@ public struct ModelInfo: Equatable, Sendable {
         for index in 0..<outputCount { outputs.append(try BoardTensorDescription(reader: &reader, role: "output \(index)")) }
         self.inputs = inputs
         self.outputs = outputs
+        slot = try reader.u8("slot")
+        stagingBytes = try reader.u32("staging_bytes")
     }
 
     public var payload: [UInt8] {
@@ -143,6 +151,75 @@ public struct ModelInfo: Equatable, Sendable {
         writer.u8(UInt8(outputs.count))
         for tensor in inputs { tensor.write(to: &writer) }
         for tensor in outputs { tensor.write(to: &writer) }
+        writer.u8(slot)
+        writer.u32(stagingBytes)
+        return writer.bytes
+    }
+}
+
+/// INPUT_CHUNK reply (v2): bytes of the input staged contiguously from offset 0.
+public struct InputChunkReply: Equatable, Sendable {
+    public var bytesStaged: UInt32
+
+    public init(bytesStaged: UInt32) { self.bytesStaged = bytesStaged }
+
+    public init(payload: [UInt8]) throws(ProtocolError) {
+        var reader = ByteReader(payload, message: "INPUT_CHUNK reply")
+        bytesStaged = try reader.u32("bytes_staged")
+    }
+
+    public var payload: [UInt8] {
+        var writer = ByteWriter()
+        writer.u32(bytesStaged)
+        return writer.bytes
+    }
+}
+
+/// OUTPUT_CHUNK reply (v2): `bytes` of the last inference's outputs, starting at `offset`.
+public struct OutputChunkReply: Equatable, Sendable {
+    public var offset: UInt32
+    public var bytes: [UInt8]
+
+    public init(offset: UInt32, bytes: [UInt8]) {
+        self.offset = offset
+        self.bytes = bytes
+    }
+
+    public init(payload: [UInt8]) throws(ProtocolError) {
+        var reader = ByteReader(payload, message: "OUTPUT_CHUNK reply")
+        offset = try reader.u32("offset")
+        bytes = reader.rest()
+    }
+
+    public var payload: [UInt8] {
+        var writer = ByteWriter()
+        writer.u32(offset)
+        writer.raw(bytes)
+        return writer.bytes
+    }
+}
+
+/// SET_BAUD reply (v2), sent at the old rate; the board switches after it.
+public struct SetBaudReply: Equatable, Sendable {
+    public var baud: UInt32
+    /// The board returns to its previous rate unless a valid frame arrives within this time.
+    public var confirmMilliseconds: UInt32
+
+    public init(baud: UInt32, confirmMilliseconds: UInt32) {
+        self.baud = baud
+        self.confirmMilliseconds = confirmMilliseconds
+    }
+
+    public init(payload: [UInt8]) throws(ProtocolError) {
+        var reader = ByteReader(payload, message: "SET_BAUD reply")
+        baud = try reader.u32("baud")
+        confirmMilliseconds = try reader.u32("confirm_ms")
+    }
+
+    public var payload: [UInt8] {
+        var writer = ByteWriter()
+        writer.u32(baud)
+        writer.u32(confirmMilliseconds)
         return writer.bytes
     }
 }

@@ -12,6 +12,15 @@ public enum ResetKind: UInt8, Sendable {
     case reboot = 1
 }
 
+/// PROFILE's use of the measurement marker (v2).
+public enum ProfileMarkerMode: UInt8, Sendable {
+    /// The marker stays as it is.
+    case off = 0
+    /// The marker flips at the start of every operator (high during operators 0, 2, 4 …) and ends low, so a
+    /// power meter's logic input splits the energy trace into one segment per operator.
+    case perOperator = 1
+}
+
 /// What INFER_BATCH returns per input.
 public enum BatchResultMode: UInt8, Sendable {
     /// Every output tensor byte.
@@ -23,16 +32,21 @@ public enum BatchResultMode: UInt8, Sendable {
 /// A host → board command with its payload (docs/protocol.md §2).
 public enum Request: Equatable, Sendable {
     case hello(hostProtocolVersion: UInt8)
-    case loadBegin(modelBytes: UInt32, modelCRC32: UInt32, storage: ModelStorage)
+    case loadBegin(modelBytes: UInt32, modelCRC32: UInt32, storage: ModelStorage, slot: UInt8 = 0)
     case loadChunk(offset: UInt32, bytes: [UInt8])
     case loadEnd
+    /// An empty `input` runs the input staged by `inputChunk`.
     case infer(input: [UInt8])
     /// All inputs have the model's input size.
     case inferBatch(mode: BatchResultMode, inputs: [[UInt8]])
-    case profile(input: [UInt8])
+    case profile(input: [UInt8], markerMode: ProfileMarkerMode = .off)
     case marker(level: UInt8)
     case reset(ResetKind)
     case runWindow(inferences: UInt32, input: [UInt8])
+    case inputChunk(offset: UInt32, bytes: [UInt8])
+    case outputChunk(offset: UInt32, count: UInt16)
+    case select(slot: UInt8)
+    case setBaud(UInt32)
 
     public var type: MessageType {
         switch self {
@@ -46,6 +60,10 @@ public enum Request: Equatable, Sendable {
         case .marker: .marker
         case .reset: .reset
         case .runWindow: .runWindow
+        case .inputChunk: .inputChunk
+        case .outputChunk: .outputChunk
+        case .select: .select
+        case .setBaud: .setBaud
         }
     }
 
@@ -53,15 +71,19 @@ public enum Request: Equatable, Sendable {
         var writer = ByteWriter()
         switch self {
         case let .hello(version): writer.u8(version)
-        case let .loadBegin(modelBytes, crc, storage):
+        case let .loadBegin(modelBytes, crc, storage, slot):
             writer.u32(modelBytes)
             writer.u32(crc)
             writer.u8(storage.rawValue)
+            writer.u8(slot)
         case let .loadChunk(offset, bytes):
             writer.u32(offset)
             writer.raw(bytes)
         case .loadEnd: break
-        case let .infer(input), let .profile(input): writer.raw(input)
+        case let .infer(input): writer.raw(input)
+        case let .profile(input, markerMode):
+            writer.u8(markerMode.rawValue)
+            writer.raw(input)
         case let .inferBatch(mode, inputs):
             writer.u8(mode.rawValue)
             writer.u16(UInt16(truncatingIfNeeded: inputs.count))
@@ -71,6 +93,14 @@ public enum Request: Equatable, Sendable {
         case let .runWindow(inferences, input):
             writer.u32(inferences)
             writer.raw(input)
+        case let .inputChunk(offset, bytes):
+            writer.u32(offset)
+            writer.raw(bytes)
+        case let .outputChunk(offset, count):
+            writer.u32(offset)
+            writer.u16(count)
+        case let .select(slot): writer.u8(slot)
+        case let .setBaud(baud): writer.u32(baud)
         }
         return writer.bytes
     }
@@ -92,11 +122,16 @@ public enum Request: Equatable, Sendable {
             guard let storage = ModelStorage(rawValue: raw) else {
                 throw .invalidValue(message: "LOAD_BEGIN", field: "storage", value: Int64(raw))
             }
-            self = .loadBegin(modelBytes: size, modelCRC32: crc, storage: storage)
+            self = .loadBegin(modelBytes: size, modelCRC32: crc, storage: storage, slot: try reader.u8("slot"))
         case .loadChunk: self = .loadChunk(offset: try reader.u32("offset"), bytes: reader.rest())
         case .loadEnd: self = .loadEnd
         case .infer: self = .infer(input: reader.rest())
-        case .profile: self = .profile(input: reader.rest())
+        case .profile:
+            let raw = try reader.u8("marker_mode")
+            guard let mode = ProfileMarkerMode(rawValue: raw) else {
+                throw .invalidValue(message: "PROFILE", field: "marker_mode", value: Int64(raw))
+            }
+            self = .profile(input: reader.rest(), markerMode: mode)
         case .inferBatch:
             let raw = try reader.u8("result_mode")
             guard let mode = BatchResultMode(rawValue: raw) else {
@@ -115,6 +150,10 @@ public enum Request: Equatable, Sendable {
             }
             self = .reset(kind)
         case .runWindow: self = .runWindow(inferences: try reader.u32("inferences"), input: reader.rest())
+        case .inputChunk: self = .inputChunk(offset: try reader.u32("offset"), bytes: reader.rest())
+        case .outputChunk: self = .outputChunk(offset: try reader.u32("offset"), count: try reader.u16("count"))
+        case .select: self = .select(slot: try reader.u8("slot"))
+        case .setBaud: self = .setBaud(try reader.u32("baud"))
         case .error: throw .unknownMessageType(rawType)
         }
     }

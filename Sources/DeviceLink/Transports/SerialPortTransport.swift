@@ -2,9 +2,10 @@ import CSerialPort
 
 /// A real serial port (USB CDC ACM, USB-UART bridge) through libserialport: 8N1, no flow control.
 /// Pseudo-terminals cannot be opened this way; use `PseudoTerminalTransport` for them.
-public final class SerialPortTransport: Transport {
+public final class SerialPortTransport: Transport, BaudRateAdjustable {
     public let endpoint: String
     private let channel: FileDescriptorChannel
+    private let handle: SerialPortHandle
 
     /// Opens the port at `path` with the given baud rate (ignored by USB CDC devices).
     public init(path: String, baudRate: Int = 115_200) throws(TransportError) {
@@ -33,6 +34,7 @@ public final class SerialPortTransport: Transport {
             throw .openFailed(endpoint: path, reason: "libserialport gave no file descriptor")
         }
         let owned = SerialPortHandle(port: port)
+        handle = owned
         channel = try FileDescriptorChannel(fd: fd, endpoint: path, isSocket: false) { _ in owned.release() }
     }
 
@@ -56,6 +58,13 @@ public final class SerialPortTransport: Transport {
     }
 
     public func close() async { await channel.close() }
+
+    /// Changes the line's rate (protocol v2 SET_BAUD; a USB CDC device ignores it).
+    public func setBaudRate(_ baud: Int) async throws(TransportError) {
+        guard let rate = Int32(exactly: baud), handle.setBaudRate(rate) else {
+            throw .ioFailed(endpoint: endpoint, operation: "sp_set_baudrate(\(baud))", errno: 0)
+        }
+    }
 }
 
 /// Owns a libserialport port so the channel can close it exactly once.
@@ -63,6 +72,11 @@ private final class SerialPortHandle: @unchecked Sendable {
     private var port: OpaquePointer?
 
     init(port: OpaquePointer) { self.port = port }
+
+    func setBaudRate(_ baud: Int32) -> Bool {
+        guard let port else { return false }
+        return sp_set_baudrate(port, baud) == SP_OK
+    }
 
     func release() {
         guard let port else { return }

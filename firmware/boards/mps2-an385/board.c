@@ -75,19 +75,33 @@ static void uart_init(void) {
     UART0_INTSTATUS = 0xFu;
 }
 
-/* Sleeps until a byte may be waiting. The RX interrupt is enabled in the NVIC only around WFI, with
- * PRIMASK set, so it wakes the core but never runs a handler: nothing can interrupt an inference. */
+/* Timer 0 wakes the idle loop every IDLE_WAKE_MS, so the core's main loop feeds the watchdog while it waits for
+ * the host (QEMU's virtual clock runs in real time while the core sleeps). */
+#define IDLE_WAKE_MS 10u
+
+static void idle_timer_init(void) {
+    TIMER0_RELOAD = IDLE_WAKE_MS * 25000u; /* 25 MHz PCLK */
+    TIMER0_CTRL = TIMER_CTRL_ENABLE | TIMER_CTRL_IRQ_ENABLE;
+    TIMER0_INTCLEAR = 1u;
+}
+
+/* Sleeps until a byte may be waiting or the idle timer ticks. The RX and timer interrupts are enabled in the NVIC
+ * only around WFI, with PRIMASK set, so they wake the core but never run a handler: nothing can interrupt an
+ * inference. */
 static void wait_for_rx(void) {
+    const uint32_t wake = (1u << UART0_RX_IRQ) | (1u << TIMER0_IRQ);
     UART0_INTSTATUS = UART_INT_RX;
-    NVIC_ICPR = 1u << UART0_RX_IRQ;
+    TIMER0_INTCLEAR = 1u;
+    NVIC_ICPR = wake;
     __asm__ volatile("cpsid i" ::: "memory");
-    NVIC_ISER = 1u << UART0_RX_IRQ;
+    NVIC_ISER = wake;
     if ((UART0_STATE & UART_STATE_RX_FULL) == 0u) {
         __asm__ volatile("wfi" ::: "memory");
     }
-    NVIC_ICER = 1u << UART0_RX_IRQ;
+    NVIC_ICER = wake;
     UART0_INTSTATUS = UART_INT_RX;
-    NVIC_ICPR = 1u << UART0_RX_IRQ;
+    TIMER0_INTCLEAR = 1u;
+    NVIC_ICPR = wake;
     __asm__ volatile("cpsie i" ::: "memory");
 }
 
@@ -277,6 +291,7 @@ void board_init(void) {
     SCB_CCR |= SCB_CCR_UNALIGN_TRP;
     count_boot();
     uart_init();
+    idle_timer_init();
     systick_init();
     board_marker_set(0);
     stopwatch_overhead = 0;

@@ -22,6 +22,15 @@
 #define UART_INT_RX 0x2u
 #define UART0_RX_IRQ 0u /* UART0 RX is IRQ 0, TX is IRQ 1 */
 
+/* CMSDK APB timer 0: wakes the idle loop every IDLE_WAKE_MS (its interrupt is never handled, only used by WFI) */
+#define TIMER0_BASE 0x40000000u
+#define TIMER0_CTRL REG32(TIMER0_BASE + 0x00u)    /* bit 0 enable, bit 3 interrupt enable */
+#define TIMER0_RELOAD REG32(TIMER0_BASE + 0x08u)
+#define TIMER0_INTCLEAR REG32(TIMER0_BASE + 0x0Cu)
+#define TIMER_CTRL_ENABLE 0x1u
+#define TIMER_CTRL_IRQ_ENABLE 0x8u
+#define TIMER0_IRQ 8u
+
 /* CMSDK APB watchdog (DDI0479C): interrupt -> NMI, clocked by SYSCLK */
 #define WDOG_BASE 0x40008000u
 #define WDOG_LOAD REG32(WDOG_BASE + 0x000u)

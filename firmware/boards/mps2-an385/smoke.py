@@ -23,11 +23,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 
 HELLO, LOAD_BEGIN, LOAD_CHUNK, LOAD_END, INFER, INFER_BATCH, PROFILE, MARKER, RESET, RUN_WINDOW = range(1, 11)
+INPUT_CHUNK, OUTPUT_CHUNK, SELECT, SET_BAUD = range(0x0B, 0x0F)
+VERSION = 2
 ERROR = 0x7F
 ERROR_NAMES = {1: "UNKNOWN_COMMAND", 2: "BAD_LENGTH", 3: "BAD_STATE", 4: "MODEL_TOO_LARGE",
                5: "CHECKSUM_MISMATCH", 6: "MODEL_INVALID", 7: "UNSUPPORTED_OPERATOR", 8: "UNSUPPORTED_TYPE",
                9: "ARENA_TOO_SMALL", 10: "INPUT_SIZE_MISMATCH", 11: "CHUNK_OUT_OF_ORDER",
-               12: "VERSION_MISMATCH", 13: "ENGINE_FAILURE", 14: "BATCH_TOO_LARGE"}
+               12: "VERSION_MISMATCH", 13: "ENGINE_FAILURE", 14: "BATCH_TOO_LARGE", 15: "WINDOW_TOO_LONG",
+               16: "BAUD_UNSUPPORTED"}
 DTYPES = {0: ("<f4", 4), 2: ("<i4", 4), 3: ("|u1", 1), 7: ("<i2", 2), 9: ("|i1", 1)}
 
 
@@ -59,8 +62,8 @@ def cobs_decode(data: bytes) -> bytes:
     return bytes(out)
 
 
-def encode_frame(msg_type: int, seq: int, payload: bytes) -> bytes:
-    body = struct.pack("<BBHH", 1, msg_type, seq, len(payload)) + payload
+def encode_frame(msg_type: int, seq: int, payload: bytes, version: int = VERSION) -> bytes:
+    body = struct.pack("<BBHH", version, msg_type, seq, len(payload)) + payload
     body += struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
     return cobs_encode(body) + b"\x00"
 
@@ -109,7 +112,8 @@ class Board:
                 continue
             version, rtype, rseq, length = struct.unpack("<BBHH", body[:6])
             payload = body[6:-4]
-            assert version == 1 and length == len(payload), (version, length, len(payload))
+            assert length == len(payload), (version, length, len(payload))
+            assert version == VERSION or rtype == ERROR, (version, rtype)
             if rseq != seq:
                 continue
             if rtype == ERROR:
@@ -138,6 +142,9 @@ def parse_hello(p: bytes) -> dict:
         h[key], at = read_string(p, at)
     count = p[at]
     h["supported_ops"] = list(struct.unpack(f"<{count}H", p[at + 1:at + 1 + 2 * count]))
+    at += 1 + 2 * count
+    keys = ["slot_count", "selected_slot", "boot_reason", "max_window_inferences", "max_window_ms", "baud_confirm_ms"]
+    h.update(zip(keys, struct.unpack("<BBBIII", p[at:at + 15])))
     return h
 
 
@@ -174,9 +181,9 @@ def load_npy(path: str):
     return header["descr"], tuple(header["shape"]), data[start + header_len:]
 
 
-def load_model(board: Board, model: bytes, chunk_hint: int) -> dict:
-    capacity, chunk_bytes = struct.unpack("<II", board.call(LOAD_BEGIN, struct.pack("<IIB", len(model),
-                                                                                     zlib.crc32(model), 0)))
+def load_model(board: Board, model: bytes, chunk_hint: int, slot: int = 0) -> dict:
+    capacity, chunk_bytes = struct.unpack("<II", board.call(LOAD_BEGIN, struct.pack("<IIBB", len(model),
+                                                                                     zlib.crc32(model), 0, slot)))
     chunk_bytes = min(chunk_bytes, chunk_hint)
     for offset in range(0, len(model), chunk_bytes):
         received, = struct.unpack("<I", board.call(LOAD_CHUNK, struct.pack("<I", offset) +
@@ -196,26 +203,27 @@ def expect_error(board: Board, name: str, msg_type: int, payload: bytes = b"") -
 
 def protocol_checks(board: Board, model: bytes, first_in: bytes, first_out: bytes, in_bytes: int) -> None:
     """Error paths and the retry rules of docs/protocol.md; leaves `model` loaded."""
-    dropped = parse_hello(board.call(HELLO, b"\x01"))["frames_dropped"]
+    dropped = parse_hello(board.call(HELLO, b"\x02"))["frames_dropped"]
     # A corrupted frame (bad CRC), a truncated COBS block, garbage and an oversized frame are dropped and counted.
     good = bytearray(encode_frame(MARKER, 999, b"\x01"))
     good[3] ^= 0x40
     board.sock.sendall(bytes(good))
     board.sock.sendall(b"\x05\x01\x02\x00")
     board.sock.sendall(b"\xff" * 9000 + b"\x00")
-    hello = parse_hello(board.call(HELLO, b"\x01"))
+    hello = parse_hello(board.call(HELLO, b"\x02"))
     assert hello["frames_dropped"] == dropped + 3, (dropped, hello["frames_dropped"])
     # Duplicate suppression: same sequence and type -> the previous reply again, without executing.
     seq = board.send(MARKER, b"\x01")
     assert board.receive(seq, MARKER) == b"\x01"
-    board.sock.sendall(encode_frame(MARKER, seq, b"\x00"))  # same seq+type, other payload: not executed
+    board.sock.sendall(encode_frame(MARKER, seq, b"\x01"))  # same seq, type and CRC: the reply again
     assert board.receive(seq, MARKER) == b"\x01"
-    # Version mismatch, unknown command, short payloads.
-    body = struct.pack("<BBHH", 2, HELLO, 4242, 1) + b"\x02"
-    board.sock.sendall(cobs_encode(body + struct.pack("<I", zlib.crc32(body))) + b"\x00")
+    board.sock.sendall(encode_frame(MARKER, seq, b"\x00"))  # same seq+type, other payload (CRC): a new request
+    assert board.receive(seq, MARKER) == b"\x00"
+    # Version mismatch (a version 1 peer gets the error framed as version 1), unknown command, short payloads.
+    board.sock.sendall(encode_frame(HELLO, 4242, b"\x01", version=1))
     try:
         board.receive(4242, HELLO)
-        raise AssertionError("version 2 frame was answered normally")
+        raise AssertionError("version 1 frame was answered normally")
     except BoardError as e:
         assert str(e).startswith("VERSION_MISMATCH"), e
     expect_error(board, "UNKNOWN_COMMAND", 0x33)
@@ -224,12 +232,12 @@ def protocol_checks(board: Board, model: bytes, first_in: bytes, first_out: byte
     expect_error(board, "UNKNOWN_COMMAND", MARKER, b"\x07")
     # No model: every inference command is BAD_STATE; a failed load leaves no model.
     board.call(RESET, b"\x00")
-    assert parse_hello(board.call(HELLO, b"\x01"))["frames_dropped"] == 0
-    for t, p in ((INFER, first_in), (PROFILE, first_in), (RUN_WINDOW, b"\x01\0\0\0" + first_in),
+    assert parse_hello(board.call(HELLO, b"\x02"))["frames_dropped"] == 0
+    for t, p in ((INFER, first_in), (PROFILE, b"\x00" + first_in), (RUN_WINDOW, b"\x01\0\0\0" + first_in),
                  (INFER_BATCH, b"\x00\x01\x00" + first_in), (LOAD_CHUNK, b"\0\0\0\0ab"), (LOAD_END, b"")):
         expect_error(board, "BAD_STATE", t, p)
-    print("  ", expect_error(board, "MODEL_TOO_LARGE", LOAD_BEGIN, struct.pack("<IIB", 50 << 20, 0, 0)))
-    board.call(LOAD_BEGIN, struct.pack("<IIB", len(model), zlib.crc32(model) ^ 1, 0))
+    print("  ", expect_error(board, "MODEL_TOO_LARGE", LOAD_BEGIN, struct.pack("<IIBB", 50 << 20, 0, 0, 0)))
+    board.call(LOAD_BEGIN, struct.pack("<IIBB", len(model), zlib.crc32(model) ^ 1, 0, 0))
     board.call(LOAD_CHUNK, struct.pack("<I", 0) + model[:1000])
     assert struct.unpack("<I", board.call(LOAD_CHUNK, struct.pack("<I", 0) + model[:1000]))[0] == 1000  # repeat
     expect_error(board, "CHUNK_OUT_OF_ORDER", LOAD_CHUNK, struct.pack("<I", 5000) + model[5000:6000])
@@ -239,7 +247,7 @@ def protocol_checks(board: Board, model: bytes, first_in: bytes, first_out: byte
     print("  ", expect_error(board, "CHECKSUM_MISMATCH", LOAD_END))
     expect_error(board, "BAD_STATE", INFER, first_in)
     junk = b"\x00" * 64
-    board.call(LOAD_BEGIN, struct.pack("<IIB", len(junk), zlib.crc32(junk), 0))
+    board.call(LOAD_BEGIN, struct.pack("<IIBB", len(junk), zlib.crc32(junk), 0, 0))
     board.call(LOAD_CHUNK, struct.pack("<I", 0) + junk)
     print("  ", expect_error(board, "MODEL_INVALID", LOAD_END))
     # Load the real model again; size mismatches and batches too large.
@@ -252,20 +260,44 @@ def protocol_checks(board: Board, model: bytes, first_in: bytes, first_out: byte
     one, = struct.unpack("<Q", reply[:8])
     # Top-1 mode agrees with the full output.
     p = board.call(INFER_BATCH, b"\x01\x01\x00" + first_in)
-    n, counter, index, value = struct.unpack("<HQHi", p)
+    n, counter, index, value = struct.unpack("<HQIi", p)
     ref = struct.unpack(f"<{len(first_out)}b", first_out)
     assert (index, value) == (ref.index(max(ref)), max(ref)), (index, value, ref)
     assert counter == one
     # RUN_WINDOW: the window's count is close to N x one inference (loop overhead only).
-    total, micros = struct.unpack("<QI", board.call(RUN_WINDOW, struct.pack("<I", 5) + first_in))
+    total, micros, done, stop = struct.unpack("<QIIB", board.call(RUN_WINDOW, struct.pack("<I", 5) + first_in))
+    assert (done, stop) == (5, 0), (done, stop)
     assert 0 <= total - 5 * one < 5 * 6000, (total, one)  # + copying the input in each time
+    expect_error(board, "WINDOW_TOO_LONG", RUN_WINDOW, struct.pack("<I", 0xFFFFFFFF) + first_in)
+    # A window is interrupted by the next byte the host sends: that byte begins the next request.
     print(f"   RUN_WINDOW 5: {total} instructions, {micros} us (5 x INFER = {5 * one})")
+    seq = board.send(RUN_WINDOW, struct.pack("<I", 1000000) + first_in)
+    time.sleep(1.0)
+    hello_seq = board.send(HELLO, b"\x02")
+    _, _, done, stop = struct.unpack("<QIIB", board.receive(seq, RUN_WINDOW, timeout=30))
+    assert stop == 1 and 0 < done < 1000000, (done, stop)
+    parse_hello(board.receive(hello_seq, HELLO))
+    print(f"   RUN_WINDOW of 1000000 interrupted after {done} inferences")
+    # Inputs and outputs in chunks: the staged input and OUTPUT_CHUNK give the same result as inline INFER.
+    half = len(first_in) // 2
+    assert struct.unpack("<I", board.call(INPUT_CHUNK, struct.pack("<I", 0) + first_in[:half]))[0] == half
+    expect_error(board, "INPUT_SIZE_MISMATCH", INFER)  # staged input incomplete
+    assert struct.unpack("<I", board.call(INPUT_CHUNK, struct.pack("<I", half) + first_in[half:]))[0] == len(first_in)
+    staged = board.call(INFER)
+    assert staged[:8] == reply[:8] and staged[12:] == first_out
+    got = board.call(OUTPUT_CHUNK, struct.pack("<IH", 1, len(first_out) - 1))
+    assert got[:4] == b"\x01\0\0\0" and got[4:] == first_out[1:], got
+    expect_error(board, "BAD_LENGTH", OUTPUT_CHUNK, struct.pack("<IH", 1, len(first_out)))
+    # PROFILE with the per-operator marker: same per-operator counts as without it.
+    plain = board.call(PROFILE, b"\x00" + first_in)
+    marked = board.call(PROFILE, b"\x01" + first_in)
+    assert plain[-9:-1] == marked[-9:-1] and marked[-1] == 1, (plain[-9:], marked[-9:])
     # RESET 1 reboots: boot_count goes up, the model is gone.
-    boots = parse_hello(board.call(HELLO, b"\x01"))["boot_count"]
+    boots = parse_hello(board.call(HELLO, b"\x02"))["boot_count"]
     board.call(RESET, b"\x01")
     time.sleep(0.3)
     board.sock.sendall(b"\x00")
-    hello = parse_hello(board.call(HELLO, b"\x01"))
+    hello = parse_hello(board.call(HELLO, b"\x02"))
     assert hello["boot_count"] == boots + 1, (boots, hello["boot_count"])
     expect_error(board, "BAD_STATE", INFER, first_in)
     load_model(board, model, 8188)
@@ -291,6 +323,41 @@ def connect(socket_path: str, qemu: subprocess.Popen) -> socket.socket:
     raise RuntimeError("could not connect to QEMU's serial socket")
 
 
+def watchdog_check() -> int:
+    """A runaway command ends in a watchdog reboot that HELLO shows (boot_count + 1, boot_reason 1)."""
+    firmware = os.path.join(REPO, "firmware")
+    subprocess.run(["make", "-s", "-C", firmware, "BUILD=build/mps2-an385-watchdog120",
+                    "BOARD_DEFINES=-DFW_WATCHDOG_TIMEOUT_MS=120u"], check=True)
+    elf = os.path.join(firmware, "build/mps2-an385-watchdog120/firmware.elf")
+    with open(os.path.join(REPO, "fixtures/models/lenet_float32.tflite"), "rb") as f:
+        model = f.read()
+    with tempfile.TemporaryDirectory() as tmp:
+        socket_path = os.path.join(tmp, "uart0.sock")
+        qemu = start_qemu(elf, socket_path)
+        try:
+            board = Board(connect(socket_path, qemu))
+            before = parse_hello(board.call(HELLO, b"\x02", timeout=30))
+            info = load_model(board, model, 8188)
+            in_bytes = sum(t["bytes"] for t in info["inputs"])
+            seq = board.send(INFER, bytes(in_bytes))
+            try:
+                board.receive(seq, INFER, timeout=20)
+                print("FAIL: an inference longer than the watchdog timeout was answered")
+                return 1
+            except TimeoutError:
+                pass
+            board.sock.sendall(b"\x00")
+            after = parse_hello(board.call(HELLO, b"\x02", timeout=30))
+            print(f"before: boot_count {before['boot_count']} reason {before['boot_reason']}; "
+                  f"after: boot_count {after['boot_count']} reason {after['boot_reason']}")
+            ok = after["boot_count"] == before["boot_count"] + 1 and after["boot_reason"] == 1
+            print("PASS" if ok else "FAIL")
+            return 0 if ok else 1
+        finally:
+            qemu.kill()
+            qemu.wait()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--elf", default=os.path.join(REPO, "firmware/build/mps2-an385/firmware.elf"))
@@ -299,10 +366,15 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="also run PROFILE on the first input")
     parser.add_argument("--checks", action="store_true", help="also exercise error paths and retry rules")
     parser.add_argument("--chunk", type=int, default=1 << 16, help="largest LOAD_CHUNK data size to use")
+    parser.add_argument("--watchdog", action="store_true",
+                        help="build a variant with a 120 ms watchdog, run an inference longer than that (the float "
+                             "LeNet, ~185 ms of virtual time) and check that the board reboots with boot reason 1")
     args = parser.parse_args()
+    if args.watchdog:
+        return watchdog_check()
 
-    vector = bytes.fromhex("04 01 01 01 02 01 06 01 7e 74 e2 bb 00")
-    assert encode_frame(HELLO, 1, b"\x01") == vector, "smoke.py's encoder disagrees with docs/protocol.md"
+    vector = bytes.fromhex("04 02 01 01 02 01 06 02 59 3f 03 13 00")
+    assert encode_frame(HELLO, 1, b"\x02") == vector, "smoke.py's encoder disagrees with docs/protocol.md"
 
     with tempfile.TemporaryDirectory() as tmp:
         socket_path = os.path.join(tmp, "uart0.sock")
@@ -347,7 +419,7 @@ def main() -> int:
                 protocol_checks(board, model, first_in, first_out, in_bytes)
 
             if args.profile:
-                p = board.call(PROFILE, first_in)
+                p = board.call(PROFILE, b"\x00" + first_in)
                 n, = struct.unpack("<H", p[:2])
                 rows = [struct.unpack("<iQ", p[2 + 12 * i:14 + 12 * i]) for i in range(n)]
                 total, = struct.unpack("<Q", p[2 + 12 * n:10 + 12 * n])
@@ -386,7 +458,7 @@ def main() -> int:
                       f"{elapsed:.2f} s wall = {1000 * elapsed / count:.2f} ms per inference, "
                       f"instructions per inference min {min(counters)} max {max(counters)}")
                 failures += mismatches
-            hello2 = parse_hello(board.call(HELLO, b"\x01"))
+            hello2 = parse_hello(board.call(HELLO, b"\x02"))
             print(f"frames_dropped={hello2['frames_dropped']} boot_count={hello2['boot_count']}")
             print("PASS" if failures == 0 else f"FAIL ({failures} mismatching outputs)")
             return 0 if failures == 0 else 1
