@@ -64,7 +64,7 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
             await board.device.addCloseAction { await board.shutdown() }
             return board.device
         default:
-            let lock = try BoardLock.acquire(key: lockKey(), endpoint: description)
+            let lock = try BoardLock.acquire(keys: lockKeys(), endpoint: description)
             let transport: any Transport
             do {
                 transport = try await openTransport()
@@ -93,21 +93,11 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The board lock's key: the USB serial number when the port has one, else the endpoint itself.
-    public func lockKey() -> String {
-        switch self {
-        case let .serialNumber(serial): return "usb-\(serial)"
-        case let .serialPath(path):
-            let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map {
-                $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent($0).path
-            } ?? path
-            if let serial = (try? SerialPortInfo.all())?.first(where: { $0.path == resolved || $0.path == path })?.usbSerialNumber {
-                return "usb-\(serial)"
-            }
-            return "path-\(resolved)"
-        default: return description
-        }
-    }
+    /// The board lock's keys: every identity of the board this endpoint reaches (``BoardIdentity``).
+    public func lockKeys() -> [String] { BoardIdentity.of(self).keys }
+
+    /// The first of ``lockKeys()``.
+    public func lockKey() -> String { lockKeys()[0] }
 }
 
 extension String {
