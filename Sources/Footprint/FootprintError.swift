@@ -6,6 +6,8 @@ public enum FootprintError: Error, Equatable, CustomStringConvertible {
     case unknownDimension(tensorIndex: Int, shape: [Int])
     case unsupportedTensorType(tensorIndex: Int, typeName: String)
     case sizeOverflow(tensorIndex: Int)
+    /// A dimension larger than the int32 a `.tflite` file can store.
+    case dimensionTooLarge(tensorIndex: Int, shape: [Int])
     /// An operator's multiply-accumulate count (output elements × filter dimensions) overflows 64 bits.
     case macOverflow(operatorIndex: Int, operatorName: String, outputElements: Int, filterShape: [Int])
     /// A model-wide total (`quantity`, e.g. multiply-accumulates) overflows 64 bits at `operatorIndex`.
@@ -31,6 +33,9 @@ public enum FootprintError: Error, Equatable, CustomStringConvertible {
                 + "use int8, int16, int32 or float32 tensors"
         case let .sizeOverflow(tensor):
             return "tensor \(tensor) is too large to address (its byte size overflows); the shape is not plausible"
+        case let .dimensionTooLarge(tensor, shape):
+            return "tensor \(tensor) has shape \(shape), with a dimension above 2^31 - 1 that a .tflite file cannot "
+                + "hold; the model was edited into an impossible shape"
         case let .macOverflow(op, name, outputs, filter):
             return "operator \(op) (\(name)): its multiply-accumulates (\(outputs) output elements × filter \(filter)) "
                 + "exceed 2^63; the shapes are not plausible, the model is damaged or hostile"

@@ -92,6 +92,13 @@ extension EngineModel {
     /// they cannot ask for more than one invocation (a 0-byte `.npy` whose first dimension is 10^11 would
     /// otherwise run 10^11 times). The outputs of all samples must fit in memory's address range too.
     private func validate(batches: [NumPyArray]) throws(InferenceError) -> Int {
+        try Self.sampleCount(of: batches, inputs: inputs, outputs: outputs)
+    }
+
+    /// ``validate(batches:)`` for any input and output descriptions.
+    static func sampleCount(of batches: [NumPyArray], inputs: [TensorDescription], outputs: [TensorDescription])
+        throws(InferenceError) -> Int
+    {
         guard batches.count == inputs.count else {
             throw .inputMismatch(inputIndex: min(batches.count, inputs.count),
                                  expected: "\(inputs.count) input array(s)", actual: "\(batches.count)")
@@ -103,7 +110,7 @@ extension EngineModel {
             }
             let expected = "\(type) samples of shape \(input.sampleShape) after the batch dimension"
             let actual = "\(batch.elementType) array of shape \(batch.shape)"
-            guard batch.elementType == type, let first = batch.shape.first, first >= 0 else {
+            guard batch.elementType == type, let first = batch.shape.first, first >= 0, input.bytes >= 0 else {
                 throw .inputMismatch(inputIndex: index, expected: expected, actual: actual)
             }
             let (needed, overflow) = first.multipliedReportingOverflow(by: input.bytes)
@@ -127,7 +134,7 @@ extension EngineModel {
         }
         for (index, output) in outputs.enumerated() {
             let (total, overflow) = output.bytes.multipliedReportingOverflow(by: samples)
-            guard !overflow, total <= Int(Int32.max) * 64 else {
+            guard output.bytes >= 0, !overflow, total <= Int(Int32.max) * 64 else {
                 throw .inputMismatch(
                     inputIndex: 0, expected: "a batch whose outputs fit in memory",
                     actual: "\(samples) samples × \(output.bytes) bytes of output \(index)")
