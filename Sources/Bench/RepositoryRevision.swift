@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import DeviceLink
 import Foundation
 
@@ -25,47 +30,63 @@ public enum RepositoryRevision {
         return dirty ? head + "-dirty" : head
     }
 
-    /// Runs git in `directory` (its working directory and `-C`), with repository hooks that run programs
-    /// (`core.fsmonitor`) disabled, killed after `gitTimeoutSeconds`. Nil on any failure or timeout.
+    /// Runs git in `directory` (`git -C`: its working directory), with repository hooks that run programs
+    /// (`core.fsmonitor`) disabled, in a process group of its own that is killed whole after `timeoutSeconds`
+    /// (an alias or helper git started dies with it). Output goes to a private temporary file, so a long output
+    /// cannot stall git on a full pipe. Nil on any failure or timeout.
     static func git(_ arguments: [String], in directory: URL, timeoutSeconds: Double = gitTimeoutSeconds) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "core.fsmonitor=false", "-C", directory.path] + arguments
-        process.currentDirectoryURL = directory
+        guard let git = executable(named: "git") else { return nil }
+        let outputPath = NSTemporaryDirectory() + "tinyhil-git-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).out"
+        defer { unlink(outputPath) }
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["GIT_OPTIONAL_LOCKS"] = "0"  // `git status` must not take the index lock of a running git
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do { try process.run() } catch { return nil }
-        // Read while git runs, so a long output cannot fill the pipe and stall it.
-        let collected = CollectedOutput()
-        let drained = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            collected.set(output.fileHandleForReading.readDataToEndOfFile())
-            drained.signal()
-        }
-        if exited.wait(timeout: .now() + timeoutSeconds) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            exited.wait()
-            return nil
-        }
-        // A program git started may still hold the pipe open; do not wait for it past the same limit.
-        guard drained.wait(timeout: .now() + timeoutSeconds) == .success else { return nil }
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }
-        return String(decoding: collected.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}
+        let argv = [git, "-c", "core.fsmonitor=false", "-C", directory.path] + arguments
+        let envp = environment.map { "\($0.key)=\($0.value)" }
 
-/// Bytes handed from the reading thread to the caller.
-private final class CollectedOutput: @unchecked Sendable {
-    private let lock = NSLock()
-    private var bytes = Data()
-    var data: Data { lock.withLock { bytes } }
-    func set(_ data: Data) { lock.withLock { bytes = data } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        let cEnvironment: [UnsafeMutablePointer<CChar>?] = envp.map { strdup($0) } + [nil]
+        defer { (cArguments + cEnvironment).forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, git, &actions, &attributes, cArguments, cEnvironment) == 0 else { return nil }
+
+        var status: Int32 = 0
+        let deadline = ContinuousClock.now + .milliseconds(Int64(timeoutSeconds * 1000))
+        var exited = false
+        while !exited {
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid || (result < 0 && errno != EINTR) {
+                exited = true
+            } else if ContinuousClock.now >= deadline {
+                kill(-pid, SIGKILL)  // git and anything it started
+                _ = waitpid(pid, &status, 0)
+                return nil
+            } else {
+                usleep(5_000)
+            }
+        }
+        kill(-pid, SIGKILL)  // helpers git left behind in its group
+        guard status == 0, let data = FileManager.default.contents(atPath: outputPath) else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `name` on PATH, found once per name.
+    private static func executable(named name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
+    }
 }
