@@ -103,7 +103,7 @@ public struct BoardIdentity: Equatable, Sendable {
         guard getnameinfo(address, length, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 else {
             return nil
         }
-        let text = String(cString: buffer)
+        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // Drop an IPv6 scope (`fe80::1%eth0`) so it matches the interface list's spelling.
         return text.split(separator: "%", maxSplits: 1).first.map(String.init)
     }
