@@ -54,7 +54,7 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Opens the board exclusively (a `BoardLock` keyed by USB serial number or endpoint), connects and says HELLO.
+    /// Opens the board exclusively (a `BoardLock` on every key of its ``BoardIdentity``), connects and says HELLO.
     /// For `.virtual` this builds the firmware and starts QEMU; `device.close()` stops it.
     public func open(timeouts: DeviceTimeouts = .standard) async throws -> Device {
         switch self {
