@@ -43,7 +43,8 @@ final class BoardLockAliasTests: XCTestCase {
         try withPrivateLockDirectory { _ in
             let port = Int.random(in: 20_000...60_000)
             let spellings = ["tcp://localhost:\(port)", "tcp://127.0.0.1:\(port)", "tcp://LOCALHOST:\(port)",
-                             "tcp://[::1]:\(port)", "tcp://127.0.0.2:\(port)", "tcp://0.0.0.0:\(port)"]
+                             "tcp://[::1]:\(port)", "tcp://127.0.0.2:\(port)", "tcp://0.0.0.0:\(port)",
+                             "rfc2217://localhost:\(port)"]
             for first in spellings {
                 for second in spellings where second != first { try assertSameBoard(first, second) }
             }

@@ -12,9 +12,10 @@ import Foundation
 ///   serial number when the operating system lists one for that device;
 /// - `serial:NUMBER`: the USB serial number, plus the real path of the port that has it, when present;
 /// - a pseudo-terminal or Unix socket: its real path;
-/// - `tcp://host:port`: every address the host resolves to, numeric, with the port; an address of this machine
-///   (loopback, unspecified, or one of its interfaces) is `local`, because a server listening on all interfaces
-///   answers on each of them (`tcp://localhost:P`, `tcp://127.0.0.1:P` and `tcp://[::1]:P` are one board).
+/// - `tcp://host:port` and `rfc2217://host:port`: every address the host resolves to, numeric, with the port;
+///   an address of this machine (loopback, unspecified, or one of its interfaces) is `local`, because a server
+///   listening on all interfaces answers on each of them (`tcp://localhost:P`, `tcp://127.0.0.1:P` and
+///   `tcp://[::1]:P` are one board).
 public struct BoardIdentity: Equatable, Sendable {
     /// Lock keys, sorted, without duplicates.
     public let keys: [String]
@@ -41,7 +42,7 @@ public struct BoardIdentity: Equatable, Sendable {
             return BoardIdentity(keys: ["path-\(resolved)"] + serials.map { "usb-\($0)" })
         case let .unixSocket(path):
             return BoardIdentity(keys: ["unix-\(realPath(path))"])
-        case let .tcp(host, port):
+        case let .tcp(host, port), let .rfc2217(host, port):  // one server, whichever protocol it speaks
             let addresses = numericAddresses(of: host)
             guard !addresses.isEmpty else { return BoardIdentity(keys: ["tcp-\(host.lowercased())-\(port)"]) }
             let local = localAddresses()
