@@ -28,6 +28,15 @@ enum { TH_ACT_NONE = 0, TH_ACT_RELU = 1, TH_ACT_RELU_N1_TO_1 = 2, TH_ACT_RELU6 =
 #define TH_ARENA_ALIGN 16u
 /* slack in arena_bytes_required so any arena alignment fits */
 #define TH_ARENA_SLACK 32u
+/* Largest byte size of any one tensor or scratch buffer: its size rounded up to 16 still fits an
+ * int32 (the planner's offsets and TFLM's sizes are int32). Tensor shapes are also bounded with
+ * every zero dimension counted as 1 (model.c), so no product of dimensions of one tensor, and no
+ * element index times element size, overflows an int32 even when a zero dimension makes the
+ * tensor empty. */
+#define TH_MAX_BUFFER_BYTES 0x7ffffff0u
+/* Independent bound on output channels / units of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
+ * (their per-channel multiplier, shift and bias arrays are allocated from it). */
+#define TH_MAX_CHANNELS (1 << 20)
 
 typedef struct th_tensor {
   uint8_t *data;               /* arena, or the model's buffer (read only) */
@@ -57,6 +66,7 @@ typedef struct th_conv_params {
   int32_t single_multiplier, single_shift; /* FULLY_CONNECTED with per-tensor weights */
   int32_t per_channel;
   int32_t keep_num_dims;
+  int32_t armv6m;              /* the Cortex-M0+ variant runs this operator (kernels/armv6m) */
 } th_conv_params;
 
 typedef struct th_pool_params {
@@ -192,7 +202,7 @@ th_status th_plan_run(const th_model *m, const th_plan_sizes *s, void *scratch,
                       th_error *err);
 
 /* ops.c: per-operator prepare and eval dispatch */
-uint32_t th_op_extra_persistent(int32_t code, const th_tensor *out_tensor);
+uint64_t th_op_extra_persistent(int32_t code, const th_tensor *out_tensor);
 uint32_t th_op_kernel_scratch(int32_t code, const th_tensor *in, const th_tensor *filter,
                               const th_tensor *out);
 th_status th_op_prepare(th_interpreter *ip, uint32_t op_index, const th_model *m,
@@ -200,9 +210,12 @@ th_status th_op_prepare(th_interpreter *ip, uint32_t op_index, const th_model *m
 void th_op_eval(th_interpreter *ip, const th_op *op);
 
 /* persistent bump allocation during init (16-byte aligned) */
-void *th_persistent_alloc(th_interpreter *ip, uint32_t bytes);
+void *th_persistent_alloc(th_interpreter *ip, uint64_t bytes);
 
-static inline uint32_t th_align16(uint32_t x) { return (x + 15u) & ~15u; }
+/* Rounds up to 16 in 64 bits: a size near 2^32 cannot wrap to a small one. */
+static inline uint64_t th_align16_64(uint64_t x) { return (x + 15u) & ~(uint64_t)15u; }
+/* Only for sizes known to be at most TH_MAX_BUFFER_BYTES. */
+static inline uint32_t th_align16(uint32_t x) { return (uint32_t)th_align16_64(x); }
 
 /* element count of a tensor */
 static inline int32_t th_elements(const th_tensor *t) {

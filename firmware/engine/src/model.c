@@ -109,20 +109,22 @@ th_status th_model_tensor(const th_model *m, uint32_t index, th_tensor *t, th_er
   if (shape.len > TH_MAX_RANK)
     return th_fail(err, TH_ERR_LIMIT_EXCEEDED, "Tensor.shape: rank above 6", -1, ti, -1);
   t->rank = (int32_t)shape.len;
-  uint64_t count = 1;
+  /* `span` is the product with zero dimensions counted as 1: bounding it (not only the element
+   * count, which a single zero dimension makes 0) keeps every product of this tensor's
+   * dimensions, and every element index times the element size, inside int32 in the kernels. */
+  uint64_t count = 1, span = 1;
+  t->type = th_fb_i8(fb, &tt, 1, 0);
+  uint32_t es = type_size(t->type);
+  if (es == 0) return th_fail(err, TH_ERR_UNSUPPORTED_TYPE, "Tensor.type: not a fixed-size type", -1, ti, -1);
   for (uint32_t i = 0; i < shape.len; i++) {
     int32_t d = th_ld_i32(fb->b + shape.pos + 4u * i);
     if (d < 0) return th_fail(err, TH_ERR_MODEL_MALFORMED, "Tensor.shape: negative (dynamic) dimension", -1, ti, -1);
     t->dims[i] = d;
     count *= (uint64_t)d;
-    if (count > 0x7fffffffu)
-      return th_fail(err, TH_ERR_LIMIT_EXCEEDED, "Tensor.shape: more than 2^31 elements", -1, ti, -1);
+    if (d > 0) span *= (uint64_t)d;
+    if (span * es > TH_MAX_BUFFER_BYTES)
+      return th_fail(err, TH_ERR_LIMIT_EXCEEDED, "Tensor.shape: product of the non-zero dimensions times the element size above 2^31 - 16 bytes", -1, ti, -1);
   }
-  t->type = th_fb_i8(fb, &tt, 1, 0);
-  uint32_t es = type_size(t->type);
-  if (es == 0) return th_fail(err, TH_ERR_UNSUPPORTED_TYPE, "Tensor.type: not a fixed-size type", -1, ti, -1);
-  if (count * es > 0x7fffffffu)
-    return th_fail(err, TH_ERR_LIMIT_EXCEEDED, "Tensor: more than 2^31 bytes", -1, ti, -1);
   t->bytes = (uint32_t)(count * es);
   if (th_fb_u8(fb, &tt, 5, 0))
     return th_fail(err, TH_ERR_UNSUPPORTED_TYPE, "Tensor.is_variable: variable tensors are not supported", -1, ti, -1);

@@ -77,10 +77,11 @@ th_status th_quant_range(const th_prep *c, int32_t act, const th_tensor *out, in
   return TH_OK;
 }
 
-uint32_t th_op_extra_persistent(int32_t code, const th_tensor *out) {
+uint64_t th_op_extra_persistent(int32_t code, const th_tensor *out) {
   if (code == TH_OP_CONV_2D || code == TH_OP_DEPTHWISE_CONV_2D || code == TH_OP_FULLY_CONNECTED) {
-    uint32_t ch = out->rank > 0 ? (uint32_t)out->dims[out->rank - 1] : 1u;
-    return 3u * th_align16(4u * ch);
+    /* 64-bit: a channel count of 2^30 + 1 beside a zero dimension must not wrap to 4 bytes */
+    uint64_t ch = out->rank > 0 ? (uint64_t)(uint32_t)out->dims[out->rank - 1] : 1u;
+    return 3u * th_align16_64(4u * ch);
   }
   return 0;
 }
@@ -108,9 +109,9 @@ uint32_t th_op_kernel_scratch(int32_t code, const th_tensor *in, const th_tensor
   return 0;
 }
 
-void *th_persistent_alloc(th_interpreter *ip, uint32_t bytes) {
-  uint32_t n = th_align16(bytes);
-  if ((uint32_t)(ip->persistent_end - ip->persistent_next) < n) return NULL;
+void *th_persistent_alloc(th_interpreter *ip, uint64_t bytes) {
+  uint64_t n = th_align16_64(bytes);
+  if ((uint64_t)(ip->persistent_end - ip->persistent_next) < n) return NULL;
   void *p = ip->persistent_next;
   ip->persistent_next += n;
   return p;

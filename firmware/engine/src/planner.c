@@ -13,7 +13,7 @@ typedef struct plan_entry { int64_t offset; int32_t req, next; } plan_entry;
 
 /* Scratch requests TFLM's reference kernels make in Prepare (only MEAN among ours). Writes the
  * sizes in request order; returns their number. */
-static uint32_t scratch_requests(const th_model *m, const th_model_op *op, uint32_t sizes[3]) {
+static uint32_t scratch_requests(const th_model *m, const th_model_op *op, uint64_t sizes[3]) {
   if (op->code != TH_OP_MEAN || op->inputs.len < 2u || op->outputs.len < 1u) return 0;
   th_tensor in, axis, out;
   int32_t ii, ai, oi;
@@ -24,13 +24,22 @@ static uint32_t scratch_requests(const th_model *m, const th_model_op *op, uint3
   if (th_model_tensor(m, (uint32_t)ai, &axis, NULL) != TH_OK) return 0;
   if (th_model_tensor(m, (uint32_t)oi, &out, NULL) != TH_OK) return 0;
   uint32_t n = 0;
-  if (in.type == TH_INT8 || in.type == 7 /* INT16 */) sizes[n++] = 4u * (uint32_t)th_elements(&out);
-  sizes[n++] = 4u * (uint32_t)in.rank;
-  sizes[n++] = 4u * (uint32_t)th_elements(&axis);
+  /* 64-bit: 4 x 2^30 output elements must not wrap to a small request */
+  if (in.type == TH_INT8 || in.type == 7 /* INT16 */) sizes[n++] = 4u * (uint64_t)(uint32_t)th_elements(&out);
+  sizes[n++] = 4u * (uint64_t)(uint32_t)in.rank;
+  sizes[n++] = 4u * (uint64_t)(uint32_t)th_elements(&axis);
   return n;
 }
 
 static int is_planned(const th_tensor *t) { return !t->is_const && t->bytes != 0u; }
+
+/* Every planned size is checked here, before th_plan_run narrows it to TFLM's int32: a buffer of
+ * 0x7ffffff1 bytes would otherwise round up to INT32_MIN and be placed anywhere. */
+static th_status check_buffer_size(uint64_t bytes, th_error *err, int32_t op, int32_t tensor, int32_t code) {
+  if (th_align16_64(bytes) > TH_MAX_BUFFER_BYTES)
+    return th_fail(err, TH_ERR_LIMIT_EXCEEDED, "planner: a tensor or scratch buffer above 2^31 - 16 bytes", op, tensor, code);
+  return TH_OK;
+}
 
 th_status th_plan_measure(const th_model *m, th_plan_sizes *s, th_error *err) {
   th_tensor t;
@@ -46,15 +55,24 @@ th_status th_plan_measure(const th_model *m, th_plan_sizes *s, th_error *err) {
   for (uint32_t i = 0; i < m->tensors.len; i++) {
     st = th_model_tensor(m, i, &t, err);
     if (st != TH_OK) return st;
-    if (is_planned(&t)) buffers++;
+    if (is_planned(&t)) {
+      st = check_buffer_size(t.bytes, err, -1, (int32_t)i, -1);
+      if (st != TH_OK) return st;
+      buffers++;
+    }
   }
   for (uint32_t i = 0; i < m->operators.len; i++) {
-    uint32_t sizes[3];
+    uint64_t sizes[3];
     st = th_model_operator(m, i, &op, err);
     if (st != TH_OK) return st;
     if (!th_builtin_supported(op.code))
       return th_fail(err, TH_ERR_UNSUPPORTED_OPERATOR, "operator not supported by the engine", (int32_t)i, -1, op.code);
-    buffers += scratch_requests(m, &op, sizes);
+    uint32_t nreq = scratch_requests(m, &op, sizes);
+    for (uint32_t k = 0; k < nreq; k++) {
+      st = check_buffer_size(sizes[k], err, (int32_t)i, -1, op.code);
+      if (st != TH_OK) return st;
+    }
+    buffers += nreq;
     if (op.outputs.len >= 1u) {
       th_tensor out, in, filter;
       int32_t oi, ii = -1, fi = -1;
@@ -131,14 +149,17 @@ th_status th_plan_run(const th_model *m, const th_plan_sizes *s, void *scratch,
     if (st != TH_OK) return st;
     if (is_planned(&t)) {
       if (nb >= B) return th_fail(err, TH_ERR_MODEL_MALFORMED, "planner: buffer count changed", -1, (int32_t)i, -1);
-      req[nb].size = (int32_t)th_align16(t.bytes);
+      if (th_align16_64(t.bytes) > TH_MAX_BUFFER_BYTES)
+        return th_fail(err, TH_ERR_LIMIT_EXCEEDED, "planner: a tensor above 2^31 - 16 bytes", -1, (int32_t)i, -1);
+      req[nb].size = (int32_t)th_align16_64(t.bytes);
       nb++;
     }
   }
   uint32_t scratch_start = nb;
   for (uint32_t i = 0; i < m->operators.len; i++) {
     int32_t scope = (int32_t)i + 1;
-    uint32_t sizes[3], n;
+    uint64_t sizes[3];
+    uint32_t n;
     st = th_model_operator(m, i, &op, err);
     if (st != TH_OK) return st;
     for (uint32_t k = 0; k < op.outputs.len; k++) {
@@ -156,7 +177,9 @@ th_status th_plan_run(const th_model *m, const th_plan_sizes *s, void *scratch,
     n = scratch_requests(m, &op, sizes);
     for (uint32_t k = 0; k < n; k++) {
       if (nb >= B) return th_fail(err, TH_ERR_MODEL_MALFORMED, "planner: buffer count changed", (int32_t)i, -1, op.code);
-      req[nb].size = (int32_t)th_align16(sizes[k]);
+      if (th_align16_64(sizes[k]) > TH_MAX_BUFFER_BYTES)
+        return th_fail(err, TH_ERR_LIMIT_EXCEEDED, "planner: a scratch buffer above 2^31 - 16 bytes", (int32_t)i, -1, op.code);
+      req[nb].size = (int32_t)th_align16_64(sizes[k]);
       req[nb].first = scope;
       req[nb].last = scope;
       if (ip != NULL && k == 0u && op.code == TH_OP_MEAN) ip->ops[i].p.mean.scratch_offset = nb; /* buffer id for now */

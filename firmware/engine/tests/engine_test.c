@@ -9,6 +9,10 @@
  *   --fuzz N      additionally run N deterministic corruptions of each model: every one must
  *                 fail cleanly with an error or run to completion (the sanitizers watch).
  *   --bench N     run the first input N times and print inferences per second.
+ *   --hostile     run the generated hostile models (tests/hostile_models.h): each must give a
+ *                 filled th_error or run cleanly, never write outside the arena (guard bytes around
+ *                 it) or into the model; base models must run; audited findings must be refused.
+ *   --write-hostile DIR   write the generated hostile models to DIR/hostile_NNNNN.tflite (fuzz seeds).
  *   --quiet       only failures and the summary.
  *   --simd T      use at most vector tier T: baseline, avx2 or vnni (default: the best the CPU has).
  * Exit status 0 only if every check passed. */
@@ -20,6 +24,8 @@
 
 #include "tinyhil_engine.h"
 #include "../src/quant_math.h"
+#include "hostile_models.h"
+#include "../src/kernels/armv6m/requant_armv6m.h"
 
 static int g_quiet = 0;
 static int g_float_ulps = 4;
@@ -428,6 +434,103 @@ static int fuzz_model(const char *path, int count) {
   return 0;
 }
 
+/* ---- generated hostile models ---- */
+#define HOSTILE_ARENA (512u << 10)
+#define HOSTILE_GUARD 4096u
+typedef struct hostile_run {
+  uint8_t *region;             /* guard | arena | guard */
+  long base, ran, rejected, findings;
+  int failures;
+  const char *write_dir;
+} hostile_run;
+
+static int guards_intact(const uint8_t *region) {
+  for (uint32_t i = 0; i < HOSTILE_GUARD; i++)
+    if (region[i] != 0xA5u || region[HOSTILE_GUARD + HOSTILE_ARENA + i] != 0xA5u) return 0;
+  return 1;
+}
+
+static int hostile_fail(hostile_run *h, const char *name, const char *why, th_status s, const th_error *e) {
+  fprintf(stderr, "FAIL hostile %s: %s (%s: %s)\n", name, why, th_status_name(s), e && e->what ? e->what : "-");
+  h->failures++;
+  return h->failures > 20;   /* stop after many failures */
+}
+
+static int hostile_visit(void *ctx, const char *name, const uint8_t *model, size_t bytes, int kind) {
+  hostile_run *h = (hostile_run *)ctx;
+  if (h->write_dir) {
+    char path[512];
+    snprintf(path, sizeof(path), "%s/hostile_%05ld.tflite", h->write_dir, h->base + h->ran + h->rejected + h->findings);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(model, 1, bytes, f) != bytes) {
+      if (f) fclose(f);
+      return hostile_fail(h, name, "cannot write the model file", TH_OK, NULL), 1;
+    }
+    fclose(f);
+    if (kind == 0) h->base++;
+    else if (kind == 2) h->findings++;
+    else h->ran++;
+    return 0;
+  }
+  uint8_t *m = (uint8_t *)malloc(bytes);   /* exact size: the sanitizer sees any read past the end */
+  memcpy(m, model, bytes);
+  uint8_t *arena = h->region + HOSTILE_GUARD;
+  memset(h->region, 0xA5, HOSTILE_GUARD);
+  memset(arena + HOSTILE_ARENA, 0xA5, HOSTILE_GUARD);
+  th_plan_info plan;
+  th_error e;
+  th_interpreter *ip = NULL;
+  int stop = 0;
+  memset(&e, 0, sizeof(e));
+  th_status s = th_plan(m, (uint32_t)bytes, &plan, &e);
+  th_status si = TH_ERR_BAD_ARGUMENT;
+  if (s != TH_OK && (e.status != s || e.what == NULL)) stop = hostile_fail(h, name, "th_plan error not filled", s, &e);
+  if (!stop) {
+    uint32_t give = s == TH_OK && plan.arena_bytes_required < HOSTILE_ARENA ? plan.arena_bytes_required : HOSTILE_ARENA;
+    memset(&e, 0, sizeof(e));
+    si = th_interpreter_init(&ip, m, (uint32_t)bytes, arena, give, &e);
+    if (si != TH_OK && (e.status != si || e.what == NULL)) stop = hostile_fail(h, name, "init error not filled", si, &e);
+    else if (s != TH_OK && si == TH_OK) stop = hostile_fail(h, name, "th_plan refused it but init accepted it", s, &e);
+    if (!stop && si == TH_OK) {
+      th_tensor_info in;
+      for (uint32_t i = 0; i < th_input_count(ip); i++)
+        if (th_input(ip, i, &in) == TH_OK && in.bytes) memset(in.data, 0x35, in.bytes);
+      memset(&e, 0, sizeof(e));
+      th_status sv = th_invoke(ip, &e);
+      if (sv != TH_OK && (e.status != sv || e.what == NULL)) stop = hostile_fail(h, name, "invoke error not filled", sv, &e);
+      if (!stop && kind == 0 && sv != TH_OK) stop = hostile_fail(h, name, "base model did not run", sv, &e);
+    }
+  }
+  if (!stop && !guards_intact(h->region)) stop = hostile_fail(h, name, "wrote outside the arena (guard bytes changed)", si, &e);
+  if (!stop && memcmp(m, model, bytes) != 0) stop = hostile_fail(h, name, "wrote into the model bytes", si, &e);
+  if (!stop && kind == 0 && si != TH_OK) stop = hostile_fail(h, name, "base model refused (template or writer bug)", si, &e);
+  if (!stop && kind == 2 && si == TH_OK) stop = hostile_fail(h, name, "audited finding accepted", si, &e);
+  if (kind == 0) h->base++;
+  else if (kind == 2) h->findings++;
+  else if (si == TH_OK) h->ran++;
+  else h->rejected++;
+  free(m);
+  return stop;
+}
+
+static int run_hostile(const char *write_dir) {
+  hostile_run h;
+  memset(&h, 0, sizeof(h));
+  h.write_dir = write_dir;
+  h.region = (uint8_t *)malloc(HOSTILE_ARENA + 2u * HOSTILE_GUARD);
+  long n = hm_generate(hostile_visit, &h);
+  free(h.region);
+  if (n < 0) {
+    fprintf(stderr, "FAIL hostile: the model writer ran out of buffer (test bug)\n");
+    return 1;
+  }
+  if (write_dir) printf("hostile: wrote %ld models to %s\n", n, write_dir);
+  else if (h.failures == 0)
+    printf("ok   hostile models: %ld generated (%ld base ran, %ld refused with an error, %ld ran, %ld audited findings refused), arena guards intact\n",
+           n, h.base, h.rejected, h.ran, h.findings);
+  return h.failures ? 1 : 0;
+}
+
 /* th_div_magic against C division: every divisor up to TH_MAGIC_MAX_DIVISOR, for each the
  * dividends around every multiple up to 129 * d (the largest error sits just below a multiple). */
 static int check_magic_division(void) {
@@ -482,17 +585,52 @@ static int check_srdhm_identity(void) {
   return 0;
 }
 
+/* The Cortex-M0+ requantization (16-bit partial products) against th_mbqm, which follows TFLM's
+ * definition with a 64-bit product: every multiplier >= 0 the engine can produce, every shift. */
+static int check_mbqm_armv6m(void) {
+  uint64_t st = 0x2545F4914F6CDD1Dull;
+  const int32_t edge[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MIN + 1, 1 << 30, -(1 << 30), 65535, -65536, 65536};
+  const int edges = (int)(sizeof(edge) / sizeof(edge[0]));
+  long checked = 0;
+  for (long it = 0; it < 2000000; it++) {
+    int32_t x, m, sh;
+    st ^= st << 13; st ^= st >> 7; st ^= st << 17;
+    if (it < edges * 62) {
+      x = edge[it % edges];
+      sh = (int32_t)(it / edges) - 31;
+      m = (int32_t)(0x40000000u + (uint32_t)(st >> 34));
+    } else {
+      x = (int32_t)(uint32_t)st;
+      if (it & 1) x >>= (int)((st >> 40) % 31u);
+      m = (int32_t)((st >> 32) & 0x7fffffffu);
+      if (it & 2) m = (int32_t)(0x40000000u | (uint32_t)m);
+      sh = (int32_t)((st >> 58) % 62u) - 31;
+    }
+    if (sh > 30) sh = 30;
+    checked++;
+    if (th_mbqm_armv6m(x, m, sh) != th_mbqm(x, m, sh)) {
+      fprintf(stderr, "FAIL th_mbqm_armv6m(%d, %d, %d) = %d, th_mbqm %d\n", x, m, sh, th_mbqm_armv6m(x, m, sh), th_mbqm(x, m, sh));
+      return 1;
+    }
+  }
+  if (!g_quiet) printf("ok   Cortex-M0+ requantization: %ld operand triples equal th_mbqm\n", checked);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   int fuzz = 0, bench = 0, failures = 0, models = 0;
   for (int i = 1; i < argc; i++)
     if (strcmp(argv[i], "--quiet") == 0) g_quiet = 1;
   failures += check_magic_division();
   failures += check_srdhm_identity();
+  failures += check_mbqm_armv6m();
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--fuzz") == 0 && i + 1 < argc) fuzz = atoi(argv[++i]);
     else if (strcmp(argv[i], "--bench") == 0 && i + 1 < argc) bench = atoi(argv[++i]);
     else if (strcmp(argv[i], "--float-ulps") == 0 && i + 1 < argc) g_float_ulps = atoi(argv[++i]);
     else if (strcmp(argv[i], "--quiet") == 0) g_quiet = 1;
+    else if (strcmp(argv[i], "--hostile") == 0) failures += run_hostile(NULL);
+    else if (strcmp(argv[i], "--write-hostile") == 0 && i + 1 < argc) failures += run_hostile(argv[++i]);
     else if (strcmp(argv[i], "--simd") == 0 && i + 1 < argc) {
       const char *t = argv[++i];
       g_simd = strcmp(t, "baseline") == 0 ? TH_SIMD_BASELINE : strcmp(t, "avx2") == 0 ? TH_SIMD_AVX2 : TH_SIMD_AVX512_VNNI;

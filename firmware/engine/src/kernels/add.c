@@ -2,6 +2,7 @@
  * the output) and float32; NumPy broadcasting up to 6-D; fused activation. */
 #include "binary_shape.h"
 #include "add_avx2.h"
+#include "armv6m/conv_armv6m.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -71,6 +72,10 @@ void th_eval_add(th_interpreter *ip, const th_op *op) {
         th_add_int8_avx2(p, a, b, y, n);
         return;
       }
+#endif
+#if defined(TH_HAVE_ARMV6M_KERNELS)
+      th_add_int8_armv6m(p, a, b, y, n);   /* Cortex-M0+: kernels/armv6m */
+      return;
 #endif
       for (int32_t i = 0; i < n; i++) y[i] = add_int8(p, a[i], b[i]);
     } else {

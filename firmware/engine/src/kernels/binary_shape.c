@@ -23,13 +23,16 @@ th_status th_binary_shapes(const th_prep *c, th_binary_params *p, const th_tenso
   }
   if (out->rank < a->rank || out->rank < b->rank)
     return th_prep_fail(c, TH_ERR_SHAPE_MISMATCH, "element-wise operator: output rank below input rank", th_tensor_id(c, out));
-  int32_t sa = 1, sb = 1;
+  /* strides in 64 bits: the product of dimensions after a zero dimension may pass int32 */
+  int64_t sa = 1, sb = 1;
   for (int32_t i = TH_MAX_RANK - 1; i >= 0; i--) {
+    if (sa > 0x7fffffff || sb > 0x7fffffff)
+      return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "element-wise operator: input strides above 2^31", th_tensor_id(c, a));
     p->out_dims[i] = dout[i];
-    p->in1_strides[i] = da[i] == 1 ? 0 : sa;
-    p->in2_strides[i] = db[i] == 1 ? 0 : sb;
-    sa *= da[i];
-    sb *= db[i];
+    p->in1_strides[i] = da[i] == 1 ? 0 : (int32_t)sa;
+    p->in2_strides[i] = db[i] == 1 ? 0 : (int32_t)sb;
+    if (da[i] > 0) sa *= da[i];
+    if (db[i] > 0) sb *= db[i];
   }
   return TH_OK;
 }

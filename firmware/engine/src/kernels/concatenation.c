@@ -35,11 +35,15 @@ th_status th_prepare_concatenation(const th_prep *c) {
   if (sum != out->dims[axis])
     return th_prep_fail(c, TH_ERR_SHAPE_MISMATCH, "CONCATENATION: output axis size must be the sum of the inputs'", th_tensor_id(c, out));
   p->axis = axis;
-  int32_t outer = 1, inner = 1;
+  /* 64-bit: dimensions after a zero dimension may multiply past int32 (the model loader bounds
+   * the product of non-zero dimensions, this keeps the kernel independent of that) */
+  int64_t outer = 1, inner = 1;
   for (int32_t d = 0; d < axis; d++) outer *= out->dims[d];
   for (int32_t d = axis + 1; d < out->rank; d++) inner *= out->dims[d];
-  p->outer = outer;
-  p->inner_out = inner;
+  if (outer > 0x7fffffff || (int64_t)out->dims[axis] * inner * 4 > 0x7fffffff)
+    return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "CONCATENATION: output rows above 2^31 bytes", th_tensor_id(c, out));
+  p->outer = (int32_t)outer;
+  p->inner_out = (int32_t)inner;
   return TH_OK;
 }
 

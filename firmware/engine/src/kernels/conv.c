@@ -5,6 +5,7 @@
 #include "kernels.h"
 #include "../dot.h"
 #include "conv_rows.h"
+#include "armv6m/conv_armv6m.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -27,6 +28,8 @@ th_status th_prepare_conv(const th_prep *c) {
   if (in->rank != 4 || filter->rank != 4 || out->rank != 4)
     return th_prep_fail(c, TH_ERR_SHAPE_MISMATCH, "CONV_2D: input, filter and output must be 4-D", th_tensor_id(c, in));
   const int32_t cin = in->dims[3], cout = filter->dims[0], kh = filter->dims[1], kw = filter->dims[2];
+  if (cout > TH_MAX_CHANNELS)
+    return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "CONV_2D: more than 2^20 output channels (filter dimension 0)", th_tensor_id(c, filter));
   if (filter->dims[3] != cin)
     return th_prep_fail(c, TH_ERR_UNSUPPORTED_OPERATOR, "CONV_2D: filter depth must equal input depth (grouped convolution not supported)", th_tensor_id(c, filter));
   if (out->dims[0] != in->dims[0] || out->dims[3] != cout)
@@ -70,9 +73,9 @@ th_status th_prepare_conv(const th_prep *c) {
   if (st != TH_OK) return st;
   p->input_zp = in->zero_point;
   p->output_zp = out->zero_point;
-  p->multiplier = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)cout);
-  p->shift = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)cout);
-  p->filter_sum = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)cout);
+  p->multiplier = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)cout);
+  p->shift = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)cout);
+  p->filter_sum = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)cout);
   if (!p->multiplier || !p->shift || !p->filter_sum)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "CONV_2D: persistent data larger than planned (engine bug)", -1);
   for (int32_t oc = 0; oc < cout; oc++) {
@@ -82,6 +85,7 @@ th_status th_prepare_conv(const th_prep *c) {
       return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "CONV_2D: effective scale not representable (input*filter/output scale)", th_tensor_id(c, filter));
     p->filter_sum[oc] = bias ? th_i32_at(bias->data, oc) : 0;   /* bias */
   }
+  (void)th_select_conv_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator */
   return TH_OK;
 }
 
@@ -99,6 +103,10 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const int32_t zp = p->input_zp, ozp = p->output_zp, lo = p->act_min, hi = p->act_max;
   const int32_t *bias_term = p->filter_sum, *mult = p->multiplier, *shift = p->shift;
   const int32_t sh = p->stride_h, sw = p->stride_w, ph = p->pad_h, pw = p->pad_w, dh = p->dilation_h, dw = p->dilation_w;
+  if (p->armv6m) {
+    th_eval_conv_armv6m(ip, op);
+    return;
+  }
 #if defined(TH_HAVE_AVX2_DOT)
   if (th_conv_int8_rows(ip, op)) return;   /* AVX2 / VNNI hosts: conv_rows.c */
 #endif

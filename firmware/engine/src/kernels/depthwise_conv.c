@@ -26,6 +26,8 @@ th_status th_prepare_depthwise_conv(const th_prep *c) {
   if (in->rank != 4 || filter->rank != 4 || out->rank != 4)
     return th_prep_fail(c, TH_ERR_SHAPE_MISMATCH, "DEPTHWISE_CONV_2D: input, filter and output must be 4-D", th_tensor_id(c, in));
   const int32_t cin = in->dims[3], kh = filter->dims[1], kw = filter->dims[2], cout = filter->dims[3];
+  if (cout > TH_MAX_CHANNELS)
+    return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "DEPTHWISE_CONV_2D: more than 2^20 output channels (filter dimension 3)", th_tensor_id(c, filter));
   if (filter->dims[0] != 1)
     return th_prep_fail(c, TH_ERR_SHAPE_MISMATCH, "DEPTHWISE_CONV_2D: filter must be [1, H, W, C]", th_tensor_id(c, filter));
   if (cin <= 0 || cout % cin != 0)
@@ -70,9 +72,9 @@ th_status th_prepare_depthwise_conv(const th_prep *c) {
   if (st != TH_OK) return st;
   p->input_zp = in->zero_point;
   p->output_zp = out->zero_point;
-  p->multiplier = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)cout);
-  p->shift = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)cout);
-  p->filter_sum = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)cout);   /* bias */
+  p->multiplier = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)cout);
+  p->shift = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)cout);
+  p->filter_sum = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)cout);   /* bias */
   if (!p->multiplier || !p->shift || !p->filter_sum)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "DEPTHWISE_CONV_2D: persistent data larger than planned (engine bug)", -1);
   for (int32_t oc = 0; oc < cout; oc++) {

@@ -5,6 +5,7 @@
  * dotted with the weight rows; otherwise TFLM's loop with both offsets. */
 #include "kernels.h"
 #include "../dot.h"
+#include "armv6m/conv_armv6m.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -28,6 +29,8 @@ th_status th_prepare_fully_connected(const th_prep *c) {
   if (filter->rank != 2 || out->rank < 1)
     return th_prep_fail(c, TH_ERR_SHAPE_MISMATCH, "FULLY_CONNECTED: weights must be 2-D [outputs, depth]", th_tensor_id(c, filter));
   const int32_t units = filter->dims[0], depth = filter->dims[1];
+  if (units > TH_MAX_CHANNELS)
+    return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "FULLY_CONNECTED: more than 2^20 output units (weights dimension 0)", th_tensor_id(c, filter));
   if (out->dims[out->rank - 1] != units)
     return th_prep_fail(c, TH_ERR_SHAPE_MISMATCH, "FULLY_CONNECTED: output last dimension must equal weights rows", th_tensor_id(c, out));
   const int32_t out_elems = th_elements(out);
@@ -65,9 +68,9 @@ th_status th_prepare_fully_connected(const th_prep *c) {
   p->output_zp = out->zero_point;
   p->filter_zp = filter->zero_point;
   p->per_channel = filter->scale_count > 1u;
-  p->multiplier = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)units);
-  p->shift = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)units);
-  p->filter_sum = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint32_t)units);
+  p->multiplier = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)units);
+  p->shift = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)units);
+  p->filter_sum = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)units);
   if (!p->multiplier || !p->shift || !p->filter_sum)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "FULLY_CONNECTED: persistent data larger than planned (engine bug)", -1);
   int32_t m1 = 0, s1 = 0;
@@ -88,6 +91,7 @@ th_status th_prepare_fully_connected(const th_prep *c) {
     }
     p->filter_sum[u] = bias ? th_i32_at(bias->data, u) : 0;   /* bias */
   }
+  (void)th_select_fully_connected_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator */
   return TH_OK;
 }
 
@@ -100,6 +104,10 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const int8_t *x = (const int8_t *)in->data, *w = (const int8_t *)filter->data;
   int8_t *y = (int8_t *)out->data;
   const int32_t ozp = p->output_zp, lo = p->act_min, hi = p->act_max, zp = p->input_zp;
+  if (p->armv6m) {
+    th_eval_fully_connected_armv6m(ip, op);
+    return;
+  }
   for (int32_t b = 0; b < batches; b++) {
     const int8_t *xb = x + (int64_t)b * depth;
     int8_t *yb = y + (int64_t)b * units;

@@ -47,13 +47,16 @@ th_status th_prepare_mean(const th_prep *c) {
   if (n > (1 << 23)) return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "MEAN: more than 2^23 values per output", th_tensor_id(c, in));
   p->count = (int32_t)n;
   p->out_elements = th_elements(out);
-  int32_t stride = 1;
+  /* 64-bit: the product of dimensions after a zero dimension may pass int32 */
+  int64_t stride = 1;
   for (int32_t d = in->rank - 1; d >= 0; d--) {
+    if (stride > 0x7fffffff)
+      return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "MEAN: output strides above 2^31", th_tensor_id(c, in));
     if (reduce[d]) {
       p->out_stride[d] = 0;
     } else {
-      p->out_stride[d] = stride;
-      stride *= in->dims[d];
+      p->out_stride[d] = (int32_t)stride;
+      if (in->dims[d] > 0) stride *= in->dims[d];
     }
   }
   if (in->type == TH_FLOAT32) return TH_OK;
