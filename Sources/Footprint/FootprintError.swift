@@ -6,6 +6,12 @@ public enum FootprintError: Error, Equatable, CustomStringConvertible {
     case unknownDimension(tensorIndex: Int, shape: [Int])
     case unsupportedTensorType(tensorIndex: Int, typeName: String)
     case sizeOverflow(tensorIndex: Int)
+    /// A dimension larger than the int32 a `.tflite` file can store.
+    case dimensionTooLarge(tensorIndex: Int, shape: [Int])
+    /// An operator's multiply-accumulate count (output elements × filter dimensions) overflows 64 bits.
+    case macOverflow(operatorIndex: Int, operatorName: String, outputElements: Int, filterShape: [Int])
+    /// A model-wide total (`quantity`, e.g. multiply-accumulates) overflows 64 bits at `operatorIndex`.
+    case totalOverflow(quantity: String, operatorIndex: Int)
     case malformedOperator(operatorIndex: Int, operatorName: String, problem: String)
     case malformedOfflinePlan(problem: String)
     case plan(ArenaPlanError)
@@ -27,6 +33,14 @@ public enum FootprintError: Error, Equatable, CustomStringConvertible {
                 + "use int8, int16, int32 or float32 tensors"
         case let .sizeOverflow(tensor):
             return "tensor \(tensor) is too large to address (its byte size overflows); the shape is not plausible"
+        case let .dimensionTooLarge(tensor, shape):
+            return "tensor \(tensor) has shape \(shape), with a dimension above 2^31 - 1 that a .tflite file cannot "
+                + "hold; the model was edited into an impossible shape"
+        case let .macOverflow(op, name, outputs, filter):
+            return "operator \(op) (\(name)): its multiply-accumulates (\(outputs) output elements × filter \(filter)) "
+                + "exceed 2^63; the shapes are not plausible, the model is damaged or hostile"
+        case let .totalOverflow(quantity, op):
+            return "the model's total \(quantity) exceeds 2^63 at operator \(op); the shapes are not plausible"
         case let .malformedOperator(op, name, problem):
             return "operator \(op) (\(name)): \(problem)"
         case let .malformedOfflinePlan(problem):

@@ -34,24 +34,43 @@ public struct LayerFootprint: Sendable, Hashable, Codable {
 /// DEPTHWISE_CONV_2D and FULLY_CONNECTED are counted (taps in padding included, as the usual per-output
 /// formula does); pooling, ADD, MUL, MEAN, SOFTMAX and all other operators count 0.
 public enum MACCount {
+    /// Why a count could not be given.
+    public enum Problem: Error, Equatable, Sendable {
+        /// The filter does not have the rank the operator needs.
+        case filterRank
+        /// The product exceeds `Int.max`: the shapes cannot belong to a model that runs.
+        case overflow
+    }
+
     /// - CONV_2D: output elements (N·H·W·C_out) × k_h × k_w × C_in (filter [C_out, k_h, k_w, C_in]).
     /// - DEPTHWISE_CONV_2D: output elements × k_h × k_w (filter [1, k_h, k_w, C_out]).
     /// - FULLY_CONNECTED: output elements × input features (filter [units, features]).
+    /// - Throws: `.filterRank` for a filter of the wrong rank; `.overflow` for a negative factor or a product
+    ///   that does not fit in `Int`.
     public static func macs(
         operator code: BuiltinOperator, outputElements: Int, filterShape: [Int]?
-    ) -> Int? {
+    ) throws(Problem) -> Int {
+        let factors: [Int]
         switch code {
         case .conv2D:
-            guard let f = filterShape, f.count == 4 else { return nil }
-            return outputElements * f[1] * f[2] * f[3]
+            guard let f = filterShape, f.count == 4 else { throw .filterRank }
+            factors = [f[1], f[2], f[3]]
         case .depthwiseConv2D:
-            guard let f = filterShape, f.count == 4 else { return nil }
-            return outputElements * f[1] * f[2]
+            guard let f = filterShape, f.count == 4 else { throw .filterRank }
+            factors = [f[1], f[2]]
         case .fullyConnected:
-            guard let f = filterShape, f.count == 2 else { return nil }
-            return outputElements * f[1]
+            guard let f = filterShape, f.count == 2 else { throw .filterRank }
+            factors = [f[1]]
         default:
             return 0
         }
+        guard outputElements >= 0, factors.allSatisfy({ $0 >= 0 }) else { throw .overflow }
+        var product = outputElements
+        for factor in factors {
+            let (next, overflow) = product.multipliedReportingOverflow(by: factor)
+            guard !overflow else { throw .overflow }
+            product = next
+        }
+        return product
     }
 }

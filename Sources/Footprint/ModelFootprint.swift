@@ -69,7 +69,13 @@ public struct ModelFootprint: Sendable, Hashable {
         }
         self.layers = layers
         parameters = parameterTensors.reduce(0) { $0 + (main.tensors[$1].elementCount ?? 0) }
-        macs = layers.reduce(0) { $0 + $1.macs }
+        var totalMACs = 0
+        for layer in layers {
+            let (sum, overflow) = totalMACs.addingReportingOverflow(layer.macs)
+            guard !overflow else { throw .totalOverflow(quantity: "multiply-accumulates", operatorIndex: layer.index) }
+            totalMACs = sum
+        }
+        macs = totalMACs
         weightBytes = constantBuffers.reduce(0) { $0 + model.buffers[$1].data.count }
         activationBytes = activationTensors.reduce(0) { $0 + graph.subgraphs[0].tensors[$1].bytes }
         weightElements = weightCounts.values.reduce(0) { $0 + $1.elements }
@@ -154,12 +160,19 @@ public struct ModelFootprint: Sendable, Hashable {
 
         let outputElements = op.outputs.first.flatMap { $0 >= 0 ? subgraph.tensors[$0].elementCount : nil } ?? 0
         let filterShape = op.inputs.count > 1 && op.inputs[1] >= 0 ? subgraph.tensors[op.inputs[1]].shape : nil
-        guard let macs = MACCount.macs(operator: code, outputElements: outputElements, filterShape: filterShape) else {
-            throw .malformedOperator(operatorIndex: index, operatorName: code.name,
-                                     problem: "filter (input 1) has shape \(filterShape ?? []), which is not the "
-                                        + "rank this operator needs (4 for convolutions, 2 for FULLY_CONNECTED)")
+        do {
+            facts.footprint.macs = try MACCount.macs(operator: code, outputElements: outputElements, filterShape: filterShape)
+        } catch {
+            switch error {
+            case .filterRank:
+                throw .malformedOperator(operatorIndex: index, operatorName: code.name,
+                                         problem: "filter (input 1) has shape \(filterShape ?? []), which is not the "
+                                            + "rank this operator needs (4 for convolutions, 2 for FULLY_CONNECTED)")
+            case .overflow:
+                throw .macOverflow(operatorIndex: index, operatorName: code.name, outputElements: outputElements,
+                                   filterShape: filterShape ?? [])
+            }
         }
-        facts.footprint.macs = macs
         return facts
     }
 }

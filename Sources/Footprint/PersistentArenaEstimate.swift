@@ -146,21 +146,27 @@ public struct PersistentArenaEstimate: Sendable, Hashable, Codable {
     }
 
     /// The per-channel int32 multiplier and shift arrays conv, depthwise and per-channel FC kernels keep.
+    /// A channel count outside 0...Int32.max (no file can hold one; `ModelFootprint` refuses such models with
+    /// `FootprintError.dimensionTooLarge`) is clamped to that range, so the estimate never traps.
     static func perChannelArrays(_ op: Operator, code: Int32, in subgraph: SubGraph) -> [Int] {
+        perChannelCounts(op, code: code, in: subgraph).map { 4 * min(max($0, 0), Int(Int32.max)) }
+    }
+
+    private static func perChannelCounts(_ op: Operator, code: Int32, in subgraph: SubGraph) -> [Int] {
         guard op.inputs.count > 1, op.inputs[1] >= 0, op.inputs[1] < subgraph.tensors.count else { return [] }
         let filter = subgraph.tensors[op.inputs[1]]
         switch code {
         case BuiltinOperator.conv2D.rawValue:
             guard let channels = filter.shape.first else { return [] }
-            return [4 * channels, 4 * channels]
+            return [channels, channels]
         case BuiltinOperator.depthwiseConv2D.rawValue:
             guard filter.shape.count == 4 else { return [] }
-            return [4 * filter.shape[3], 4 * filter.shape[3]]
+            return [filter.shape[3], filter.shape[3]]
         case BuiltinOperator.fullyConnected.rawValue:
             guard let q = filter.quantization, q.scale.count > 1,
                   op.inputs[0] >= 0, op.inputs[0] < subgraph.tensors.count,
                   [TensorType.int8, .int16].contains(subgraph.tensors[op.inputs[0]].type) else { return [] }
-            return [4 * q.scale.count, 4 * q.scale.count]
+            return [q.scale.count, q.scale.count]
         default:
             return []
         }

@@ -63,6 +63,11 @@ enum TFLMSizes {
         guard tensor.shape.allSatisfy({ $0 >= 0 }) else {
             throw .unknownDimension(tensorIndex: index, shape: tensor.shape)
         }
+        // A .tflite file stores dimensions as int32; a larger one can only come from a model edited in memory,
+        // and would make counts derived from one dimension (channels, features) overflow later.
+        guard tensor.shape.allSatisfy({ $0 <= Int(Int32.max) }) else {
+            throw .dimensionTooLarge(tensorIndex: index, shape: tensor.shape)
+        }
         guard let count = tensor.elementCount else { throw .sizeOverflow(tensorIndex: index) }
         guard let element = elementBytes(tensor.type) else {
             throw .unsupportedTensorType(tensorIndex: index, typeName: tensor.type.name)

@@ -47,22 +47,24 @@ public final class ResultStore: Sendable {
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)  // another process (a parallel test run) may be writing
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)  // DatabasePool = WAL mode
-        } catch {
-            throw .cannotOpen(path: path, reason: "\(error)")
-        }
-        let migrator = ResultStoreSchema.migrator
-        do {
-            let unknown = try pool.read { db in
-                try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        pool = try Self.openPool(path: path, configuration: configuration)
+        try ResultStoreSchema.migrate(pool, path: path)
+    }
+
+    /// Opens the pool (DatabasePool = WAL mode). On a new file, switching to WAL needs an exclusive lock, and
+    /// SQLite answers SQLITE_BUSY at once, without waiting, when another process is switching the same new file at
+    /// the same moment (waiting could deadlock); that process finishes within milliseconds, so retry a few times.
+    private static func openPool(path: String, configuration: Configuration) throws(ResultStoreError) -> DatabasePool {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 20 {
+                usleep(UInt32.random(in: 5_000...50_000))
+            } catch {
+                throw .cannotOpen(path: path, reason: "\(error)")
             }
-            if !unknown.isEmpty { throw ResultStoreError.newerSchema(path: path, migrations: unknown.sorted()) }
-            try migrator.migrate(pool)
-        } catch let error as ResultStoreError {
-            throw error
-        } catch {
-            throw .cannotOpen(path: path, reason: "migration failed: \(error)")
         }
     }
 

@@ -61,14 +61,14 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Opens the board: for `.virtual` builds the firmware (with `firmwareVersion` baked in when given) and starts
-    /// QEMU; otherwise takes the exclusive `BoardLock` (keyed by USB serial number or endpoint) and connects. Either
+    /// QEMU; otherwise takes the exclusive `BoardLock` (on every key of its ``BoardIdentity``) and connects. Either
     /// way HELLO has been answered; `close()` on the returned board releases everything.
     public func open(timeouts: DeviceTimeouts = .standard, firmwareVersion: String? = nil) async throws -> any Board {
         switch self {
         case .virtual:
             return try await VirtualBoard.start(timeouts: timeouts, firmwareVersion: firmwareVersion)
         default:
-            let lock = try BoardLock.acquire(key: lockKey(), endpoint: description)
+            let lock = try BoardLock.acquire(keys: lockKeys(), endpoint: description)
             let transport: any Transport
             do {
                 transport = try await openTransport()
@@ -99,21 +99,11 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The board lock's key: the USB serial number when the port has one, else the endpoint itself.
-    public func lockKey() -> String {
-        switch self {
-        case let .serialNumber(serial): return "usb-\(serial)"
-        case let .serialPath(path):
-            let resolved = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map {
-                $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent($0).path
-            } ?? path
-            if let serial = (try? SerialPortInfo.all())?.first(where: { $0.path == resolved || $0.path == path })?.usbSerialNumber {
-                return "usb-\(serial)"
-            }
-            return "path-\(resolved)"
-        default: return description
-        }
-    }
+    /// The board lock's keys: every identity of the board this endpoint reaches (``BoardIdentity``).
+    public func lockKeys() -> [String] { BoardIdentity.of(self).keys }
+
+    /// The first of ``lockKeys()``.
+    public func lockKey() -> String { lockKeys()[0] }
 }
 
 extension String {

@@ -13,6 +13,8 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
     case boardBusy(endpoint: String, holderPID: Int32?, lockPath: String)
     /// The lock file could not be created.
     case lockFailed(path: String, errno: Int32)
+    /// The lock directory or file is not safely this user's (a planted symlink, another owner, open to others).
+    case lockUnsafe(LockFileError)
     /// A valid frame whose payload the host cannot interpret.
     case protocolViolation(ProtocolError)
     /// The transport failed in another way.
@@ -89,6 +91,7 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
             "the board at \(endpoint) is in use by \(pid.map { "process \($0)" } ?? "another process") (lock \(path)). Wait for it to finish or stop it; two tests must not share a board."
         case let .lockFailed(path, errno):
             "cannot create the board lock \(path) (errno \(errno)): check that the directory is writable."
+        case let .lockUnsafe(error): error.description
         case let .protocolViolation(error): error.description
         case let .transportFailed(error): error.description
         case .noModelLoaded: "no model is loaded on the board: call load(model) first."

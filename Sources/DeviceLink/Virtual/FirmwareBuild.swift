@@ -34,8 +34,11 @@ public enum FirmwareBuild {
     /// Runs make (a no-op when nothing changed) and returns the ELF's path.
     /// - Parameter firmwareVersion: bake this version into the firmware (`make FIRMWARE_VERSION=…`) instead of the
     ///   Makefile's default, e.g. to record results for two firmware versions.
+    /// - Parameter lockWaitSeconds: how long to wait for another process's build (the build lock) before failing
+    ///   with an error naming that process.
     public static func ensureBuilt(
-        repository: URL = defaultRepository, board: String = "mps2-an385", firmwareVersion: String? = nil
+        repository: URL = defaultRepository, board: String = "mps2-an385", firmwareVersion: String? = nil,
+        lockWaitSeconds: Double = defaultLockWaitSeconds
     ) async throws(VirtualBoardError) -> URL {
         if let firmwareVersion, firmwareVersion.isEmpty
             || !firmwareVersion.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-+".contains($0)) }) {
@@ -50,11 +53,8 @@ public enum FirmwareBuild {
         guard ChildProcess.find("arm-none-eabi-gcc") != nil else { throw .toolMissing(name: "arm-none-eabi-gcc (ARM toolchain)") }
         let elf = elf(repository: repository, board: board, firmwareVersion: firmwareVersion)
         try await runBlocking { () throws(VirtualBoardError) in
-            let lockDirectory = BoardLock.directory
-            mkdir(lockDirectory, 0o700)
-            let lockFD = open("\(lockDirectory)/firmware-build.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-            if lockFD >= 0 { flock(lockFD, LOCK_EX) }
-            defer { if lockFD >= 0 { POSIX.close(lockFD) } }
+            let buildLock = try takeBuildLock(waitSeconds: lockWaitSeconds)
+            defer { buildLock.release() }
             let log = NSTemporaryDirectory() + "tinyhil-make-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
             defer { unlink(log) }
             var arguments = ["-C", firmware.path, "board=\(board)"]
@@ -74,5 +74,27 @@ public enum FirmwareBuild {
             throw .firmwareBuildFailed(command: "make -C \(firmware.path) board=\(board)", output: "no \(elf.path) after a successful make")
         }
         return elf
+    }
+
+    /// How long a build waits for another process's build by default: a cold firmware build on a loaded machine
+    /// takes a few minutes.
+    public static let defaultLockWaitSeconds: Double = 900
+
+    /// Serialises builds across processes: `firmware-build.lock` in the board lock directory (see ``LockFile``).
+    static func takeBuildLock(waitSeconds: Double) throws(VirtualBoardError) -> LockFile {
+        let command = "flock \(BoardLock.directory)/firmware-build.lock"
+        let outcome: LockFile.Outcome
+        do {
+            outcome = try LockFile.acquire(directory: BoardLock.directory, name: "firmware-build.lock",
+                                           wait: .upTo(seconds: waitSeconds))
+        } catch {
+            throw .firmwareBuildFailed(command: command, output: error.description)
+        }
+        switch outcome {
+        case let .acquired(file): return file
+        case let .busy(holder, path):
+            let error = LockFileError.heldTooLong(path: path, holderPID: holder, waitedSeconds: waitSeconds)
+            throw .firmwareBuildFailed(command: command, output: "another firmware build is running: \(error)")
+        }
     }
 }

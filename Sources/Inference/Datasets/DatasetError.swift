@@ -4,6 +4,8 @@ public enum DatasetError: Error, Sendable, Equatable, CustomStringConvertible {
     case notInstalled(dataset: String, missingPath: String, debianPackage: String)
     case unreadable(path: String, reason: String)
     case corruptCompressedData(source: String, reason: String)
+    /// The compressed data inflates to more than the limit (a damaged file or a decompression bomb).
+    case decompressedTooLarge(source: String, limitBytes: Int)
     case badIDXMagic(source: String, magicBytes: [UInt8])
     case unsupportedIDXElementType(source: String, typeCode: UInt8)
     case truncatedIDX(source: String, bytesNeeded: Int, bytesAvailable: Int)
@@ -20,6 +22,9 @@ public enum DatasetError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot read \(path): \(reason)"
         case let .corruptCompressedData(source, reason):
             return "\(source): gzip data is corrupt: \(reason)"
+        case let .decompressedTooLarge(source, limit):
+            return "\(source): the gzip data inflates to more than \(limit) bytes, more than any dataset of this "
+                + "kind needs; the file is damaged or not a dataset (decompression stopped there)"
         case let .badIDXMagic(source, magic):
             let hex = magic.map { String($0, radix: 16, uppercase: false) }.joined(separator: " ")
             return "\(source) is not an IDX file: its magic number is [\(hex)], expected 00 00 <type> <rank>"

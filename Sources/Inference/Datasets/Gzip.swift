@@ -7,9 +7,19 @@ enum Gzip {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
-    /// Inflates a whole gzip member (or zlib stream).
-    /// - Throws: `DatasetError.corruptCompressedData` when zlib rejects the stream or it ends early.
-    static func decompress(_ input: [UInt8], source: String) throws(DatasetError) -> [UInt8] {
+    /// The most a stream may inflate to unless the caller says otherwise: 1 GiB, above every dataset of the
+    /// MNIST family (EMNIST ByClass training images, the largest, are 547 MB) and far below a zip bomb's output.
+    static let defaultMaximumOutputBytes = 1 << 30
+
+    /// Inflates a whole gzip member (or zlib stream), producing at most `maximumOutputBytes`.
+    /// - Throws: `DatasetError.corruptCompressedData` when zlib rejects the stream or it ends early;
+    ///   `.decompressedTooLarge` as soon as the output would exceed `maximumOutputBytes` (nothing more is inflated).
+    static func decompress(_ input: [UInt8], source: String, maximumOutputBytes: Int = defaultMaximumOutputBytes)
+        throws(DatasetError) -> [UInt8]
+    {
+        guard input.count <= Int(UInt32.max) else {
+            throw .corruptCompressedData(source: source, reason: "\(input.count) compressed bytes exceed zlib's 4 GiB input")
+        }
         var stream = z_stream()
         // 15 window bits + 32: detect gzip or zlib headers automatically.
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -18,11 +28,13 @@ enum Gzip {
         defer { inflateEnd(&stream) }
 
         var output: [UInt8] = []
-        output.reserveCapacity(max(input.count * 4, 1 << 16))
+        let (guess, overflow) = input.count.multipliedReportingOverflow(by: 4)
+        output.reserveCapacity(min(overflow ? maximumOutputBytes : max(guess, 1 << 16), max(0, maximumOutputBytes)))
         let chunkBytes = 1 << 18
         var chunk = [UInt8](repeating: 0, count: chunkBytes)
         var status: Int32 = Z_OK
         var failure: String? = nil
+        var tooLarge = false
         input.withUnsafeBufferPointer { inputBuffer in
             stream.next_in = UnsafeMutablePointer(mutating: inputBuffer.baseAddress)
             stream.avail_in = uInt(inputBuffer.count)
@@ -32,6 +44,10 @@ enum Gzip {
                     stream.avail_out = uInt(chunkBytes)
                     status = inflate(&stream, Z_NO_FLUSH)
                     let produced = chunkBytes - Int(stream.avail_out)
+                    guard produced <= maximumOutputBytes - output.count else {
+                        tooLarge = true
+                        return
+                    }
                     output.append(contentsOf: chunkBuffer[0..<produced])
                     if status != Z_OK && status != Z_STREAM_END {
                         if status == Z_BUF_ERROR {
@@ -49,6 +65,7 @@ enum Gzip {
                 } while status != Z_STREAM_END
             }
         }
+        if tooLarge { throw .decompressedTooLarge(source: source, limitBytes: maximumOutputBytes) }
         if let failure { throw .corruptCompressedData(source: source, reason: failure) }
         return output
     }

@@ -86,7 +86,19 @@ extension EngineModel {
     }
 
     /// Checks one array per input, matching types and per-sample sizes; returns the sample count.
+    ///
+    /// The sample count is bounded by the data: `first dimension × bytes per sample` must equal the array's bytes
+    /// (checked without overflow), and when every input holds 0 bytes per sample the arrays carry no data, so
+    /// they cannot ask for more than one invocation (a 0-byte `.npy` whose first dimension is 10^11 would
+    /// otherwise run 10^11 times). The outputs of all samples must fit in memory's address range too.
     private func validate(batches: [NumPyArray]) throws(InferenceError) -> Int {
+        try Self.sampleCount(of: batches, inputs: inputs, outputs: outputs)
+    }
+
+    /// ``validate(batches:)`` for any input and output descriptions.
+    static func sampleCount(of batches: [NumPyArray], inputs: [TensorDescription], outputs: [TensorDescription])
+        throws(InferenceError) -> Int
+    {
         guard batches.count == inputs.count else {
             throw .inputMismatch(inputIndex: min(batches.count, inputs.count),
                                  expected: "\(inputs.count) input array(s)", actual: "\(batches.count)")
@@ -98,15 +110,36 @@ extension EngineModel {
             }
             let expected = "\(type) samples of shape \(input.sampleShape) after the batch dimension"
             let actual = "\(batch.elementType) array of shape \(batch.shape)"
-            guard batch.elementType == type, let first = batch.shape.first,
-                  first * input.bytes == batch.bytes.count
-            else { throw .inputMismatch(inputIndex: index, expected: expected, actual: actual) }
+            guard batch.elementType == type, let first = batch.shape.first, first >= 0, input.bytes >= 0 else {
+                throw .inputMismatch(inputIndex: index, expected: expected, actual: actual)
+            }
+            let (needed, overflow) = first.multipliedReportingOverflow(by: input.bytes)
+            guard !overflow, needed == batch.bytes.count else {
+                throw .inputMismatch(inputIndex: index, expected: expected + " (\(input.bytes) bytes each)",
+                                     actual: actual + " holding \(batch.bytes.count) bytes")
+            }
             if let sampleCount, sampleCount != first {
                 throw .inputMismatch(inputIndex: index, expected: "\(sampleCount) samples like input 0",
                                      actual: "\(first) samples")
             }
             sampleCount = first
         }
-        return sampleCount ?? 0
+        let samples = sampleCount ?? 0
+        if samples > 1, inputs.allSatisfy({ $0.bytes == 0 }) {
+            throw .inputMismatch(
+                inputIndex: 0,
+                expected: "at most 1 sample: every input of this model holds 0 bytes, so the arrays carry no data "
+                    + "that could tell \(samples) samples apart (check the model's input shape for a 0 dimension)",
+                actual: "\(samples) samples")
+        }
+        for (index, output) in outputs.enumerated() {
+            let (total, overflow) = output.bytes.multipliedReportingOverflow(by: samples)
+            guard output.bytes >= 0, !overflow, total <= Int(Int32.max) * 64 else {
+                throw .inputMismatch(
+                    inputIndex: 0, expected: "a batch whose outputs fit in memory",
+                    actual: "\(samples) samples × \(output.bytes) bytes of output \(index)")
+            }
+        }
+        return samples
     }
 }

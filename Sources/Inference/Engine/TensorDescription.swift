@@ -27,7 +27,18 @@ public struct TensorDescription: Sendable, Equatable, CustomStringConvertible {
                   scale: info.scale, zeroPoint: info.zero_point)
     }
 
-    public var elementCount: Int { shape.reduce(1, *) }
+    /// The product of the dimensions: 0 when any dimension is 0 (whatever the others), `Int.max` when the
+    /// product does not fit (the engine's byte limits rule such tensors out before they run).
+    public var elementCount: Int {
+        if shape.contains(0) { return 0 }
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            if overflow || product < 0 { return Int.max }
+            count = product
+        }
+        return count
+    }
 
     /// The shape of one sample: the shape without a leading batch dimension of 1.
     public var sampleShape: [Int] { shape.first == 1 ? Array(shape.dropFirst()) : shape }

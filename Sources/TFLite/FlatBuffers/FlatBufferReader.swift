@@ -8,6 +8,8 @@
 struct FlatBufferReader {
     let bytes: [UInt8]
     let budget: ReadBudget
+    /// Per-vtable facts, computed once per vtable (see ``VTableLayout``).
+    let vtableLayouts = VTableLayouts()
 
     init(bytes: [UInt8]) {
         self.bytes = bytes

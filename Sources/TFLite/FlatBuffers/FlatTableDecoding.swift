@@ -10,23 +10,26 @@ extension TableView {
                              problem: "tables nest more than \(Self.maximumGenericDepth) levels deep")
         }
         let schema = SchemaCatalog.slots(of: name)
+        let layout = try reader.vtableLayouts.layout(reader: reader, vtable: vtable, vtableSize: vtableSize, table: name)
+        // Every table decoded from a shared vtable costs its present fields, so many tables sharing one huge
+        // vtable cannot multiply the work past the budget.
+        try reader.budget.spend(layout.presentSlots.count, "the fields of \(name) at offset \(position)")
         var table = FlatTable()
-        for slot in 0..<slotCount {
+        for slot in layout.presentSlots {
             if slot < 64, handledSlots & (1 << UInt64(slot)) != 0 { continue }
-            guard rawFieldOffset(slot) != 0 else { continue }
             let kind = slot < schema.count ? schema[slot] : .unknown
-            if let value = try decodeSlot(slot, kind: kind, depth: depth) {
+            if let value = try decodeSlot(slot, kind: kind, depth: depth, layout: layout) {
                 table.fields[slot] = value
             }
         }
         return table
     }
 
-    private func decodeSlot(_ slot: Int, kind: SlotKind, depth: Int) throws -> FlatValue? {
+    private func decodeSlot(_ slot: Int, kind: SlotKind, depth: Int, layout: VTableLayout) throws -> FlatValue? {
         let field = "slot \(slot)"
         switch kind {
         case .unknown:
-            return try decodeUnknownSlot(slot)
+            return try decodeUnknownSlot(slot, layout: layout)
         case .scalar(let byteCount):
             guard let offset = try fieldOffset(slot, size: byteCount, field) else { return nil }
             let start = position + offset
@@ -68,18 +71,14 @@ extension TableView {
     }
 
     /// A slot the schema does not describe: a scalar if provably so, else ``FlatValue/unprovable(_:)``.
-    private func decodeUnknownSlot(_ slot: Int) throws -> FlatValue? {
+    private func decodeUnknownSlot(_ slot: Int, layout: VTableLayout) throws -> FlatValue? {
         let offset = rawFieldOffset(slot)
         guard offset >= 4, offset < inlineSize else {
             throw ModelError(.fieldOutOfRange, at: ["\(name).slot \(slot)"],
                              problem: "the vtable puts this field at byte \(offset) of a \(inlineSize)-byte table")
         }
         // The field extends at most to the next field or the end of the table.
-        var end = inlineSize
-        for other in 0..<slotCount {
-            let otherOffset = rawFieldOffset(other)
-            if otherOffset > offset, otherOffset < end { end = otherOffset }
-        }
+        let end = layout.nextOffset(after: offset, limit: inlineSize)
         let gap = min(end - offset, 8)
         var size = 1
         while size * 2 <= gap, offset % (size * 2) == 0 { size *= 2 }
