@@ -34,7 +34,8 @@ struct Finetune: AsyncParsableCommand {
             throw CommandFailure("cannot write \(output): \(error)")
         }
         let accuracy = result.summary.validationAccuracies.last.map { String(format: ", validation accuracy %.2f %%", $0 * 100) } ?? ""
-        print("wrote \(output) (\(result.quantized ? "int8, re-quantized" : "float32")\(accuracy))")
+        let seconds = result.summary.secondsPerEpoch.map { String(format: "%.2f", $0) }.joined(separator: ", ")
+        print("wrote \(output) (\(result.quantized ? "int8, re-quantized" : "float32")\(accuracy)); seconds per epoch: \(seconds)")
     }
 }
 
