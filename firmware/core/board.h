@@ -47,12 +47,36 @@ uint32_t board_counter_to_micros(uint64_t counter);
 /* The measurement marker (a GPIO on real boards). */
 void board_marker_set(int level);
 
-/* Model storage. The store is readable in place (memory-mapped) once written. A flash board erases in
- * begin() (may be slow) and programs in write(); a RAM board just copies. Return 0 on success. */
-uint32_t board_model_capacity_bytes(void);
-const uint8_t *board_model_bytes(void);
-int board_model_begin(uint32_t model_bytes);
-int board_model_write(uint32_t offset, const uint8_t *bytes, uint32_t count);
+/* Model slots: the store holds board_slot_count() (>= 1; 2 on both current boards) independent slots of
+ * board_slot_capacity_bytes() each, readable in place (memory-mapped: RAM, or XIP flash on the Pico). */
+uint32_t board_slot_count(void);
+uint32_t board_slot_capacity_bytes(void);
+const uint8_t *board_slot_bytes(uint32_t slot);
+/* Prepares `slot` for a model of model_bytes (a flash board erases whole sectors here; may take long, the board
+ * feeds the watchdog itself while it works). Returns 0 on success, nonzero if slot or size is out of range. */
+int board_slot_begin(uint32_t slot, uint32_t model_bytes);
+/* Writes `count` bytes at `offset` within the slot (a flash board programs whole 256-byte pages; it may buffer a
+ * partial page until the next write or board_slot_finish). Returns 0 on success. */
+int board_slot_write(uint32_t slot, uint32_t offset, const uint8_t *bytes, uint32_t count);
+/* Flushes any buffered partial page; after it, board_slot_bytes(slot) reads back exactly what was written. */
+int board_slot_finish(uint32_t slot);
+
+/* Watchdog: after board_watchdog_arm(timeout_ms) the board reboots (boot count + 1) unless
+ * board_watchdog_feed() is called at least every timeout_ms. The core arms it at boot and feeds it in the main loop
+ * and between inferences of long commands. A board without a watchdog may implement both as no-ops only if it
+ * documents so in its README. */
+void board_watchdog_arm(uint32_t timeout_ms);
+void board_watchdog_feed(void);
+
+/* Serial line speed. Returns 0 when the board switched to `baud` (after flushing pending output), nonzero when it
+ * cannot produce that rate within 1 %. A board whose line has no real rate (QEMU's UART) returns 0 and ignores it. */
+int board_uart_set_baud(uint32_t baud);
+
+/* Why the last boot happened (HELLO reports it). */
+#define BOARD_BOOT_POWER_ON 0u
+#define BOARD_BOOT_WATCHDOG 1u
+#define BOARD_BOOT_REQUESTED 2u /* RESET command or board_reboot() */
+uint8_t board_boot_reason(void);
 
 /* The engine's tensor arena (word-aligned). */
 uint8_t *board_arena(uint32_t *capacity_bytes);

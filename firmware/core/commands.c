@@ -93,7 +93,7 @@ static uint8_t hello(const fw_frame *f, fw_writer *reply) {
     fw_write_u8(reply, facts->flags);
     fw_write_u32(reply, facts->cpu_hz);
     fw_write_u32(reply, facts->ram_bytes);
-    fw_write_u32(reply, board_model_capacity_bytes());
+    fw_write_u32(reply, board_slot_capacity_bytes());
     fw_write_u32(reply, arena_capacity);
     fw_write_u32(reply, receiver->frames_dropped);
     fw_write_u32(reply, board_boot_count());
@@ -123,7 +123,7 @@ static uint8_t load_begin(const fw_frame *f, fw_writer *reply) {
         return bad_length(reply, 9, f->payload_length, "LOAD_BEGIN needs u32 model_bytes, u32 model_crc32, u8 storage");
     }
     uint32_t model_bytes = fw_get_u32(f->payload);
-    uint32_t capacity = board_model_capacity_bytes();
+    uint32_t capacity = board_slot_capacity_bytes();
     forget_model();
     if (model_bytes > capacity) {
         return fw_error_reply(reply, FW_ERR_MODEL_TOO_LARGE, -1, -1, model_bytes, capacity,
@@ -133,7 +133,7 @@ static uint8_t load_begin(const fw_frame *f, fw_writer *reply) {
         return fw_error_reply(reply, FW_ERR_MODEL_INVALID, (int32_t)TH_ERR_BAD_ARGUMENT, -1, 0, 0,
                               "model_bytes is 0");
     }
-    if (board_model_begin(model_bytes) != 0) {
+    if (board_slot_begin(0, model_bytes) != 0) {
         return fw_error_reply(reply, FW_ERR_BAD_STATE, -1, -1, model_bytes, capacity,
                               "the board could not prepare its model store");
     }
@@ -167,7 +167,7 @@ static uint8_t load_chunk(const fw_frame *f, fw_writer *reply) {
     if (count > session.model_bytes - offset) {
         return bad_length(reply, session.model_bytes - offset, count, "LOAD_CHUNK goes past the announced model_bytes");
     }
-    if (board_model_write(offset, f->payload + 4, count) != 0) {
+    if (board_slot_write(0, offset, f->payload + 4, count) != 0) {
         return fw_error_reply(reply, FW_ERR_BAD_STATE, -1, -1, 0, 0, "the board could not write the model store");
     }
     session.bytes_received += count;
@@ -212,7 +212,7 @@ static uint8_t model_info_reply(fw_writer *reply) {
 }
 
 static uint8_t prepare_interpreter(fw_writer *reply) {
-    const uint8_t *model = board_model_bytes();
+    const uint8_t *model = board_slot_bytes(0);
     uint32_t arena_capacity = 0;
     uint8_t *arena = board_arena(&arena_capacity);
     th_error err;
@@ -268,7 +268,11 @@ static uint8_t load_end(fw_writer *reply) {
         return fw_error_reply(reply, FW_ERR_BAD_STATE, -1, -1, session.model_bytes, session.bytes_received,
                               "LOAD_END before all announced model bytes arrived");
     }
-    uint32_t crc = fw_crc32(board_model_bytes(), session.model_bytes);
+    if (board_slot_finish(0) != 0) {
+        forget_model();
+        return fw_error_reply(reply, FW_ERR_BAD_STATE, -1, -1, 0, 0, "the board could not finish writing its model store");
+    }
+    uint32_t crc = fw_crc32(board_slot_bytes(0), session.model_bytes);
     if (crc != session.model_crc32) {
         forget_model();
         return fw_error_reply(reply, FW_ERR_CHECKSUM_MISMATCH, -1, -1, session.model_crc32, crc,
@@ -406,6 +410,7 @@ static uint8_t infer_batch(const fw_frame *f, fw_writer *reply) {
     fw_write_u16(reply, (uint16_t)count);
     const uint8_t *input = f->payload + 3;
     for (uint32_t n = 0; n < count; n++, input += session.input_bytes) {
+        board_watchdog_feed();
         set_inputs(input);
         th_error err;
         uint64_t counter;
@@ -539,6 +544,7 @@ static uint8_t run_window(const fw_frame *f, fw_writer *reply) {
     for (uint32_t n = 0; n < inferences; n++) {
         /* The input is copied in again every time: the arena planner may reuse the input tensor's bytes
          * for later intermediate tensors, so an invoke can leave the input overwritten. */
+        board_watchdog_feed();
         set_inputs(f->payload + 4);
         if (th_invoke(session.interpreter, &err) != TH_OK) {
             marker_level = 0;

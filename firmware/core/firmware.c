@@ -54,7 +54,9 @@ void fw_run(void) {
     fw_receiver_init(&receiver, request_buffer, sizeof request_buffer);
     fw_commands_init(&receiver);
     last.valid = 0;
+    board_watchdog_arm(FW_WATCHDOG_TIMEOUT_MS);
     for (;;) {
+        board_watchdog_feed();
         int byte = board_uart_read();
         if (byte < 0) {
             continue;

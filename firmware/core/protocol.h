@@ -11,6 +11,11 @@
 #ifndef FW_MAX_PAYLOAD_BYTES
 #define FW_MAX_PAYLOAD_BYTES 8192u
 #endif
+/* The watchdog reboots a board whose main loop stops feeding it for this long (one inference must finish
+ * within it; long commands feed it between inferences). */
+#ifndef FW_WATCHDOG_TIMEOUT_MS
+#define FW_WATCHDOG_TIMEOUT_MS 5000u
+#endif
 /* INFER_BATCH requests the host may have in flight. */
 #define FW_MAX_OUTSTANDING 2u
 

@@ -14,6 +14,8 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
     case unixSocket(path: String)
     /// A pseudo-terminal, opened with termios.
     case pseudoTerminal(path: String)
+    /// A serial port served over RFC 2217 (ser2net `telnet(rfc2217)`), `rfc2217://host:port`, set to 115200 8N1.
+    case rfc2217(host: String, port: UInt16)
 
     /// Why an endpoint string was not understood.
     public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -29,6 +31,9 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         if let rest = trimmed.dropPrefix("serial:"), !rest.isEmpty { return .serialNumber(rest) }
         if let rest = trimmed.dropPrefix("unix:"), !rest.isEmpty { return .unixSocket(path: rest) }
         if let rest = trimmed.dropPrefix("pty:"), !rest.isEmpty { return .pseudoTerminal(path: rest) }
+        if let rest = trimmed.dropPrefix("rfc2217://"), case let .tcp(host, port)? = try? parse("tcp://" + rest) {
+            return .rfc2217(host: host, port: port)
+        }
         if let rest = trimmed.dropPrefix("tcp://") {
             guard let colon = rest.lastIndex(of: ":"), let port = UInt16(rest[rest.index(after: colon)...]), port > 0 else {
                 throw ParseError(text: text)
@@ -51,6 +56,7 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         case let .tcp(host, port): "tcp://\(host):\(port)"
         case let .unixSocket(path): "unix:\(path)"
         case let .pseudoTerminal(path): "pty:\(path)"
+        case let .rfc2217(host, port): "rfc2217://\(host):\(port)"
         }
     }
 
@@ -90,6 +96,8 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         case let .tcp(host, port): return try await SocketTransport.connect(host: host, port: port)
         case let .unixSocket(path): return try await SocketTransport.connect(unixPath: path)
         case let .pseudoTerminal(path): return try PseudoTerminalTransport(path: path)
+        case let .rfc2217(host, port):
+            do { return try await RFC2217Transport.connect(host: host, port: port) } catch { throw error.transportError }
         }
     }
 

@@ -37,25 +37,35 @@ const board_facts *board_get_facts(void) { return &facts; }
 typedef struct boot_record {
     uint32_t magic;
     uint32_t count;
-    uint32_t check; /* ~count */
+    uint32_t check;       /* ~count */
+    uint32_t next_reason; /* BOARD_BOOT_* the next boot reports */
 } boot_record;
 
 extern boot_record __boot_record;
 #define BOOT_MAGIC 0x7448424Fu
 static uint32_t boot_count;
+static uint8_t boot_reason;
 
+/* The next boot's reason is recorded before every reset this firmware starts (board_reboot: REQUESTED, the
+ * watchdog's NMI: WATCHDOG). It defaults to WATCHDOG, so a reset the firmware did not start (QEMU's own
+ * watchdog reset, should it come first) reads as one; an invalid record is a power-on (QEMU started). */
 static void count_boot(void) {
     boot_record *r = &__boot_record;
-    if (r->magic != BOOT_MAGIC || r->check != ~r->count) {
+    if (r->magic != BOOT_MAGIC || r->check != ~r->count || r->next_reason > BOARD_BOOT_REQUESTED) {
         r->count = 0;
+        boot_reason = BOARD_BOOT_POWER_ON;
+    } else {
+        boot_reason = (uint8_t)r->next_reason;
     }
     r->count++;
     r->check = ~r->count;
     r->magic = BOOT_MAGIC;
+    r->next_reason = BOARD_BOOT_WATCHDOG;
     boot_count = r->count;
 }
 
 uint32_t board_boot_count(void) { return boot_count; }
+uint8_t board_boot_reason(void) { return boot_reason; }
 
 /* ---- UART0 ---- */
 
@@ -81,8 +91,15 @@ static void wait_for_rx(void) {
     __asm__ volatile("cpsie i" ::: "memory");
 }
 
+/* While the marker is high (a measurement window runs) board_uart_read never sleeps: the core polls the line
+ * between inferences of a window to stop it early, and a sleep would stall the measured work. */
+static int marker_high;
+
 int board_uart_read(void) {
     if ((UART0_STATE & UART_STATE_RX_FULL) == 0u) {
+        if (marker_high) {
+            return -1;
+        }
         wait_for_rx();
         if ((UART0_STATE & UART_STATE_RX_FULL) == 0u) {
             return -1;
@@ -102,6 +119,13 @@ void board_uart_write(const uint8_t *bytes, size_t count) {
 void board_uart_flush(void) {
     while ((UART0_STATE & UART_STATE_TX_FULL) != 0u) {
     }
+}
+
+/* QEMU's CMSDK UART moves bytes at the speed of its chardev backend whatever BAUDDIV says: every rate "works". */
+int board_uart_set_baud(uint32_t baud) {
+    (void)baud;
+    board_uart_flush();
+    return 0;
 }
 
 /* ---- SysTick stopwatch ----
@@ -163,43 +187,88 @@ uint32_t board_counter_to_micros(uint64_t counter) {
 
 /* ---- marker: SCC LED0 ---- */
 
-void board_marker_set(int level) { SCC_CFG1 = level ? 1u : 0u; }
+void board_marker_set(int level) {
+    marker_high = level != 0;
+    SCC_CFG1 = level ? 1u : 0u;
+}
 
-/* ---- model store and arena ---- */
+/* ---- model slots and arena ---- */
 
-/* The model store plays the Pico's flash: it sits in the code SSRAM next to the program (linker script
- * section .model_store), outside the 264 KiB of RAM. */
-static uint8_t model_store[MODEL_STORE_BYTES] __attribute__((section(".model_store"), aligned(16)));
+/* The slots play the Pico's flash: they sit in the code SSRAM next to the program (linker script section
+ * .model_store), outside the 264 KiB of RAM. */
+#define SLOT_COUNT 2u
+static uint8_t model_store[SLOT_COUNT][MODEL_STORE_BYTES] __attribute__((section(".model_store"), aligned(16)));
 static uint8_t arena[ARENA_BYTES] __attribute__((aligned(16)));
 
-uint32_t board_model_capacity_bytes(void) { return MODEL_STORE_BYTES; }
-const uint8_t *board_model_bytes(void) { return model_store; }
-int board_model_begin(uint32_t model_bytes) { return model_bytes <= MODEL_STORE_BYTES ? 0 : -1; }
+uint32_t board_slot_count(void) { return SLOT_COUNT; }
+uint32_t board_slot_capacity_bytes(void) { return MODEL_STORE_BYTES; }
+const uint8_t *board_slot_bytes(uint32_t slot) { return slot < SLOT_COUNT ? model_store[slot] : 0; }
+int board_slot_begin(uint32_t slot, uint32_t model_bytes) {
+    return slot < SLOT_COUNT && model_bytes <= MODEL_STORE_BYTES ? 0 : -1;
+}
 
-int board_model_write(uint32_t offset, const uint8_t *bytes, uint32_t count) {
-    if (offset > MODEL_STORE_BYTES || count > MODEL_STORE_BYTES - offset) {
+int board_slot_write(uint32_t slot, uint32_t offset, const uint8_t *bytes, uint32_t count) {
+    if (slot >= SLOT_COUNT || offset > MODEL_STORE_BYTES || count > MODEL_STORE_BYTES - offset) {
         return -1;
     }
     for (uint32_t i = 0; i < count; i++) {
-        model_store[offset + i] = bytes[i];
+        model_store[slot][offset + i] = bytes[i];
     }
     return 0;
 }
+
+int board_slot_finish(uint32_t slot) { return slot < SLOT_COUNT ? 0 : -1; }
 
 uint8_t *board_arena(uint32_t *capacity_bytes) {
     *capacity_bytes = ARENA_BYTES;
     return arena;
 }
 
-/* ---- reboot ---- */
+/* ---- reboot and watchdog ---- */
 
-void board_reboot(void) {
-    board_uart_flush();
+static void reset_now(uint32_t next_reason) __attribute__((noreturn));
+static void reset_now(uint32_t next_reason) {
+    __boot_record.next_reason = next_reason;
     __asm__ volatile("dsb" ::: "memory");
     SCB_AIRCR = SCB_AIRCR_SYSRESETREQ;
     __asm__ volatile("dsb" ::: "memory");
     for (;;) {
     }
+}
+
+void board_reboot(void) {
+    board_uart_flush();
+    reset_now(BOARD_BOOT_REQUESTED);
+}
+
+/* The CMSDK APB watchdog (0x40008000, clocked by the 25 MHz SYSCLK = 40 ns per tick in QEMU's virtual time)
+ * raises its interrupt, wired to NMI, when its counter first reaches zero; it would reset the machine at the
+ * second zero. The NMI handler resets at the first one, through the same SYSRESETREQ path as board_reboot, with
+ * the boot reason WATCHDOG recorded: one path, whether or not QEMU's model resets by itself. */
+#define WATCHDOG_TICKS_PER_MS 25000u
+
+void board_watchdog_arm(uint32_t timeout_ms) {
+    uint32_t max_ms = 0xFFFFFFFFu / WATCHDOG_TICKS_PER_MS;
+    uint32_t ms = timeout_ms == 0u ? 1u : (timeout_ms > max_ms ? max_ms : timeout_ms);
+    WDOG_LOCK = WDOG_UNLOCK_KEY;
+    WDOG_LOAD = ms * WATCHDOG_TICKS_PER_MS;
+    WDOG_INTCLR = 1u;
+    WDOG_CONTROL = WDOG_CONTROL_INTEN | WDOG_CONTROL_RESEN;
+    WDOG_LOCK = 0u;
+}
+
+void board_watchdog_feed(void) {
+    WDOG_LOCK = WDOG_UNLOCK_KEY;
+    WDOG_INTCLR = 1u; /* clears the interrupt and reloads the counter from WDOG_LOAD */
+    WDOG_LOCK = 0u;
+}
+
+void NMI_Handler(void);
+void NMI_Handler(void) {
+    static const uint8_t notice[] = "\0\r\nWATCHDOG: rebooting\r\n";
+    board_uart_write(notice, sizeof notice); /* between two 0x00: a host drops it as a bad frame */
+    board_uart_flush();
+    reset_now(BOARD_BOOT_WATCHDOG);
 }
 
 void board_init(void) {

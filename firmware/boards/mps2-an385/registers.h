@@ -22,6 +22,16 @@
 #define UART_INT_RX 0x2u
 #define UART0_RX_IRQ 0u /* UART0 RX is IRQ 0, TX is IRQ 1 */
 
+/* CMSDK APB watchdog (DDI0479C): interrupt -> NMI, clocked by SYSCLK */
+#define WDOG_BASE 0x40008000u
+#define WDOG_LOAD REG32(WDOG_BASE + 0x000u)
+#define WDOG_CONTROL REG32(WDOG_BASE + 0x008u) /* bit 0 INTEN, bit 1 RESEN */
+#define WDOG_INTCLR REG32(WDOG_BASE + 0x00Cu)  /* any write: clear interrupt, reload counter */
+#define WDOG_LOCK REG32(WDOG_BASE + 0xC00u)    /* 0x1ACCE551 unlocks writes, anything else locks */
+#define WDOG_CONTROL_INTEN 0x1u
+#define WDOG_CONTROL_RESEN 0x2u
+#define WDOG_UNLOCK_KEY 0x1ACCE551u
+
 /* MPS2 SCC: CFG_REG1 drives the board LEDs; LED0 is the measurement marker. */
 #define SCC_CFG1 REG32(0x4002F004u)
 

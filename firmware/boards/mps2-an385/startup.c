@@ -1,5 +1,6 @@
 /* Cortex-M startup for mps2-an385: vector table, reset handler (copies .data, zeroes .bss), default
- * handlers, and a HardFault handler that reports the faulting PC over UART0 and halts. */
+ * handlers, and a HardFault handler that reports the faulting PC over UART0 and halts until the watchdog
+ * (armed by the core at boot; its NMI preempts HardFault) reboots the board. */
 #include <stdint.h>
 
 #include "board.h"
@@ -80,7 +81,7 @@ void hard_fault_report(const uint32_t *frame, uint32_t exc_return) {
     put_hex((uint32_t)(uintptr_t)frame);
     put_text(" exc_return=");
     put_hex(exc_return);
-    put_text(" (board halted)\r\n");
+    put_text(" (halted until the watchdog reboots the board)\r\n");
     board_uart_write(&delimiter, 1);
     board_uart_flush();
     __asm__ volatile("cpsid i" ::: "memory");
@@ -113,7 +114,7 @@ void Default_Handler(void) {
     board_uart_write(&delimiter, 1);
     put_text("\r\nUNEXPECTED EXCEPTION ");
     put_hex(ipsr);
-    put_text(" (board halted)\r\n");
+    put_text(" (halted until the watchdog reboots the board)\r\n");
     board_uart_write(&delimiter, 1);
     board_uart_flush();
     __asm__ volatile("cpsid i" ::: "memory");
