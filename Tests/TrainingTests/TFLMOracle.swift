@@ -1,10 +1,15 @@
 import Foundation
+import TinyHILTestSupport
 import XCTest
 
 /// Runs TensorFlow Lite Micro (PyPI `tflite-micro`) through `$TINYHIL_PYTHON` as the reference for int8 outputs.
 /// Without that Python the tests skip locally, but fail under `CI=true` (CI must run the oracle).
 enum TFLMOracle {
-    static var python: String { ProcessInfo.processInfo.environment["TINYHIL_PYTHON"] ?? "/work/venv/bin/python" }
+    /// `$TINYHIL_PYTHON`, else the repository's `.venv-tinyhil` (made from `ci/python-requirements.txt`).
+    static var python: String {
+        ProcessInfo.processInfo.environment["TINYHIL_PYTHON"]
+            ?? Fixtures.repositoryRoot.appendingPathComponent(".venv-tinyhil/bin/python").path
+    }
 
     static let script = """
         import sys, numpy as np
