@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
+        // `swift package generate-documentation --target HILTesting` (DocC catalog in Sources/HILTesting).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // C: the inference engine shared by host and firmware (firmware/engine).
@@ -97,8 +99,15 @@ let package = Package(
             ]
         ),
 
-        // Shared by test targets: fixture locations and loaders.
-        .target(name: "TinyHILTestSupport", dependencies: ["TFLite"]),
+        // Shared by test targets: fixtures (model + inputs + TFLM outputs), the seeded generator, the issue
+        // collector, and FakeBoard (the firmware stand-in) served as an in-process Board.
+        .target(
+            name: "TinyHILTestSupport",
+            dependencies: [
+                "TFLite", "Inference", "DeviceLink", "PowerMeter", "Bench",
+                .product(name: "IssueReporting", package: "xctest-dynamic-overlay"),
+            ]
+        ),
 
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite", "TinyHILTestSupport"]),
         .testTarget(name: "FootprintTests", dependencies: ["Footprint", "TinyHILTestSupport"]),

@@ -1,21 +1,8 @@
 import Bench
 import HILTesting
 import IssueReporting
+import TinyHILTestSupport
 import XCTest
-
-/// Issues reported inside `capturingIssues` are collected instead of failing the test.
-final class IssueCollector: IssueReporter, @unchecked Sendable {
-    private let lock = NSLock()
-    private var collected: [String] = []
-
-    var messages: [String] { lock.withLock { collected } }
-
-    func reportIssue(_ message: @autoclosure () -> String?, severity: IssueSeverity, fileID: StaticString,
-                     filePath: StaticString, line: UInt, column: UInt) {
-        let text = message() ?? ""
-        lock.withLock { collected.append(text) }
-    }
-}
 
 /// Proves the assertions bite: budgets that the fixtures break must be reported, through the issue-reporting hook.
 final class AssertionsBiteTests: XCTestCase {

@@ -2,6 +2,7 @@ import Bench
 import Foundation
 import HILTesting
 import IssueReporting
+import TinyHILTestSupport
 import XCTest
 
 /// `assertNoRegression` across two firmware builds of the virtual board: the same code built as 1.0.0 and 1.1.0
@@ -13,14 +14,8 @@ final class FirmwareRegressionGateTests: XCTestCase {
     }
 
     private func measure(_ model: ModelUnderTest, firmware: String) async throws -> BoardMeasurement {
-        let bench = try await Bench.open(.virtual(seed: 11, firmwareVersion: firmware))
-        do {
-            let measurement = try await bench.measure(model, windows: 5, inferencesPerWindow: 2)
-            await bench.close()
-            return measurement
-        } catch {
-            await bench.close()
-            throw error
+        try await Bench.with(.virtual(seed: 11, firmwareVersion: firmware)) { bench in
+            try await bench.measure(model, windows: 5, inferencesPerWindow: 2)
         }
     }
 

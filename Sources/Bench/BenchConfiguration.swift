@@ -65,9 +65,12 @@ public struct BenchConfiguration: Sendable, Equatable {
         return try parse(lines, path: "TINYHIL_PORT/TINYHIL_METER")
     }
 
-    /// A `--bench` argument: `virtual`, a configuration file, or a board endpoint (measured with the simulated meter).
-    public static func fromBenchArgument(_ text: String, seed: UInt64) throws(BenchError) -> BenchConfiguration {
+    /// The one meaning of `--bench` (every command, `TINYHIL_BENCH`/`TINYHIL_PORT` alike): `virtual`, a
+    /// configuration file (`.yml`/`.yaml` or any existing file), or a board endpoint (measured with the simulated
+    /// meter). Planned boards (`pico-emulated`) give `BenchError.boardNotAvailable` until they exist.
+    public static func resolve(_ text: String, seed: UInt64 = 1) throws(BenchError) -> BenchConfiguration {
         if text == "virtual" { return .virtual(seed: seed) }
+        try PlannedBoard.refuse(text)
         let looksLikeConfiguration = text.hasSuffix(".yml") || text.hasSuffix(".yaml")
         if looksLikeConfiguration, !FileManager.default.fileExists(atPath: text) {
             throw .configuration(path: text, line: nil, reason: "no such file (a bench configuration; see docs/bench-setup.md)")
@@ -111,6 +114,7 @@ public struct BenchConfiguration: Sendable, Equatable {
         guard let boardEntry = values["board"] else {
             throw .configuration(path: path, line: nil, reason: "'board' is missing (e.g. board: /dev/ttyACM0 or board: virtual)")
         }
+        try PlannedBoard.refuse(boardEntry.value)
         let board: DeviceEndpoint
         do { board = try DeviceEndpoint.parse(boardEntry.value) } catch {
             throw .configuration(path: path, line: boardEntry.line, reason: error.description)
@@ -145,49 +149,4 @@ public struct BenchConfiguration: Sendable, Equatable {
     static let knownKeys: Set<String> = [
         "board", "board_id", "meter", "supply_volts", "marker_pin", "seed", "sample_noise", "window_noise",
     ]
-}
-
-extension Bench {
-    /// Opens the board and the meter of `configuration` (for `virtual`: builds the firmware if needed and starts QEMU;
-    /// `close()` stops it).
-    public static func open(_ configuration: BenchConfiguration) async throws(BenchError) -> Bench {
-        let device: Device
-        do {
-            if configuration.board == .virtual {
-                let board = try await VirtualBoard.start(firmwareVersion: configuration.firmwareVersion)
-                // The device keeps its emulator alive until closed (QEMU also dies with this process).
-                await board.device.addCloseAction { await board.shutdown() }
-                device = board.device
-            } else {
-                device = try await configuration.board.open()
-            }
-        } catch let error as DeviceError {
-            throw .device(error)
-        } catch {
-            throw .invalidRequest("cannot open the board \(configuration.board): \(error)")
-        }
-        let meter: any PowerMeter
-        switch configuration.meter {
-        case let .simulated(simulated):
-            meter = SimulatedMeter(configuration: simulated)
-        case let .ppk2(endpoint, ppk2):
-            do {
-                let transport = try await endpoint.openTransport()
-                meter = try await PPK2Meter.connect(transport: transport, configuration: ppk2)
-            } catch let error as PowerMeterError {
-                await device.close()
-                throw .meter(error)
-            } catch {
-                await device.close()
-                throw .invalidRequest("cannot open the PPK2 at \(endpoint): \(error)")
-            }
-        }
-        do {
-            return try await Bench(device: device, meter: meter,
-                                   boardID: configuration.boardID ?? configuration.board.description)
-        } catch {
-            await device.close()
-            throw error
-        }
-    }
 }

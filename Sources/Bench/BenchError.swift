@@ -11,6 +11,8 @@ public enum BenchError: Error, CustomStringConvertible, Sendable {
     case configuration(path: String, line: Int?, reason: String)
     case invalidRequest(String)
     case hostEngine(String)
+    /// `--bench` named a board kind TinyHIL plans but does not offer yet (e.g. `pico-emulated`).
+    case boardNotAvailable(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum BenchError: Error, CustomStringConvertible, Sendable {
             "bench configuration \(path)\(line.map { ":\($0)" } ?? ""): \(reason)"
         case let .invalidRequest(reason): reason
         case let .hostEngine(reason): "host engine: \(reason)"
+        case let .boardNotAvailable(name, reason): "bench '\(name)': \(reason)"
         }
     }
 }

@@ -1,4 +1,5 @@
 import CLibCrypto
+import DeviceLink
 import Foundation
 
 /// A model as it is deployed: its bytes, a name for reports, and its SHA-256 (the identity the store keys on).
@@ -6,11 +7,14 @@ public struct ModelUnderTest: Sendable, Equatable {
     public var name: String
     public var bytes: [UInt8]
     public var sha256: String
+    /// CRC-32 of the bytes, as the board reports it for its loaded model (`ModelInfo.modelCRC32`).
+    public var crc32: UInt32
 
     public init(name: String, bytes: [UInt8]) {
         self.name = name
         self.bytes = bytes
         self.sha256 = Self.sha256Hex(bytes)
+        self.crc32 = CRC32.checksum(bytes)
     }
 
     /// SHA-256 (OpenSSL's libcrypto) as lowercase hex.

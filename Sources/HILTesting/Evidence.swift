@@ -14,14 +14,30 @@ enum Evidence {
             .appendingPathComponent(".tinyhil/traces", isDirectory: true)
     }
 
-    static func record(
-        _ result: StoredResult, in store: ResultStore?,
-        fileID: StaticString, filePath: StaticString, line: UInt, column: UInt
-    ) {
-        guard let store else { return }
-        do { try store.record(result) } catch {
-            reportIssue("result could not be recorded: \(error)", fileID: fileID, filePath: filePath, line: line, column: column)
+    /// Where an assertion was called: failures are reported there.
+    struct Location: Sendable {
+        var fileID: StaticString
+        var filePath: StaticString
+        var line: UInt
+        var column: UInt
+
+        func report(_ message: String) {
+            reportIssue(message, fileID: fileID, filePath: filePath, line: line, column: column)
         }
+    }
+
+    /// Stores results by the recording policy (`ResultRecorder`); a store that cannot be written is reported.
+    static func record(location: Location, _ write: () throws -> Void) {
+        do { try write() } catch { location.report("result could not be recorded: \(error)") }
+    }
+
+    /// Logs a checked budget (`BudgetLog`) and reports its failure message when it did not pass: the one place a
+    /// budget's outcome is written down.
+    static func check(_ evidence: BudgetEvidence, at location: Location) {
+        BudgetLog.append(BudgetRecord(check: evidence.check, subject: evidence.subject, measured: evidence.measured,
+                                      budget: evidence.budget, passed: evidence.passed,
+                                      location: "\(location.fileID):\(location.line)"))
+        if !evidence.passed { location.report(evidence.failure) }
     }
 
     static func describe(_ comparison: Comparison, budget: Double, rule: DecisionRule) -> String {
@@ -35,6 +51,10 @@ enum Evidence {
           \(comparison.pairs) interleaved window pairs of \(comparison.candidate.inferencesPerWindow) inferences; \
         \(provenance(comparison.candidate.provenance))\(trace(comparison.candidate.tracePath))
         """
+    }
+
+    static func describe(ratio: Estimate<Ratio>) -> String {
+        "\(format(ratio.median.value)) (CI \(format(ratio.lower.value))–\(format(ratio.upper.value)))"
     }
 
     static func describe(_ measurement: BoardMeasurement) -> String {
@@ -66,11 +86,13 @@ extension Evidence {
     static func percent(_ fraction: Double) -> String { String(format: "%.2f %%", fraction * 100) }
 }
 
-extension Evidence {
-    /// Logs a checked budget for the gate's summary (see `BudgetLog`).
-    static func logBudget(_ check: String, subject: String, measured: String, budget: String, passed: Bool,
-                          fileID: StaticString, line: UInt) {
-        BudgetLog.append(BudgetRecord(check: check, subject: subject, measured: measured, budget: budget,
-                                      passed: passed, location: "\(fileID):\(line)"))
-    }
+
+/// One checked budget: what was checked on what, what was measured, the limit, and the failure message.
+struct BudgetEvidence: Sendable {
+    var check: String
+    var subject: String
+    var measured: String
+    var budget: String
+    var passed: Bool
+    var failure: String
 }

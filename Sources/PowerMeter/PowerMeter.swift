@@ -6,23 +6,20 @@ import DeviceLink
 /// ```swift
 /// try await meter.start()                       // begin recording (real meters: stream starts, DUT powered)
 /// for window in plan {                          // the board raises its marker GPIO around each busy window
-///     let report = try await device.infer(...)  // what the board said about the window
-///     await meter.noteBusyWindow(BusyWindow(instructions: report.instructions))
+///     _ = try await device.runWindow(...)
 /// }
 /// let trace = try await meter.stop()            // all samples since start()
 /// let report = try EnergyAnalysis(options).analyse(trace)
 /// ```
-/// Real meters see the marker on their logic input and ignore `noteBusyWindow`; the simulated meter has no
-/// wire to watch and synthesises its trace from those notes instead.
+/// Real meters see the marker on their logic input. The simulated meter has no wire to watch: it is attached to
+/// the board's `Device` when the bench is opened (`SimulatedMeter.watch(_:)`) and builds its trace from the
+/// board's RUN_WINDOW reports — the bench never tells a meter about windows.
 public protocol PowerMeter: Sendable {
     /// What this meter is (for the result store: meter id, sample rate, voltage).
     var identity: MeterIdentity { get async }
 
     /// Starts recording. Throws `.alreadyRecording` when called twice without `stop()`.
     func start() async throws(PowerMeterError)
-
-    /// Tells the meter that the board has just completed one marker-delimited busy window.
-    func noteBusyWindow(_ window: BusyWindow) async throws(PowerMeterError)
 
     /// Stops recording and returns everything recorded since `start()`.
     /// Throws when the recording is unusable (e.g. more samples lost than the meter's limit).

@@ -4,16 +4,16 @@ import Foundation
 
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show how each firmware version moved a metric, with intervals and flagged significant changes.")
+        abstract: "Show how each firmware version moved a metric, with intervals; flags significant changes and regressions (the rule assertNoRegression applies).")
 
     @Option(help: "Only this model (as recorded, e.g. lenet_int8).") var model: String?
     @Option(help: "energy | latency | accuracy") var metric: Metric = .energy
-    @Option(help: "Result store (default: $TINYHIL_STORE or .tinyhil/results.sqlite).") var store: String = ResultStore.defaultPath
+    @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let histories = try FirmwareHistory.load(from: try ResultStore(path: store), model: model, metric: metric)
+        let histories = try FirmwareHistory.load(from: try store.open(), model: model, metric: metric)
         if histories.isEmpty {
-            print("No \(metric.rawValue) results in \(store)\(model.map { " for \($0)" } ?? "").")
+            print("No \(metric.rawValue) results in \(store.store)\(model.map { " for \($0)" } ?? "").")
             return
         }
         for history in histories {
@@ -24,7 +24,7 @@ struct History: ParsableCommand {
                     point.firmwareVersion, String(point.firmwareBuildID.prefix(22)), String(format: "%.4g", point.value),
                     String(format: "[%.4g, %.4g]", point.intervalLow, point.intervalHigh),
                     point.changeFromPrevious.map { String(format: "%+.1f %%", $0 * 100) } ?? "—",
-                    point.isSignificant ? "significant" : "",
+                    point.isRegression ? "regression" : point.isSignificant ? "significant" : "",
                 ])
             }
             print(table.render().split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

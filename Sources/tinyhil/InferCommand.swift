@@ -25,22 +25,20 @@ struct Infer: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write output 0 as .npy.")
     var output: String
 
-    @Option(help: "Where to run: 'host' (the C engine in this process), 'virtual' (the firmware under QEMU), or a board: /dev/ttyACM0, serial:SN, tcp://host:port.")
-    var bench: String = "host"
+    /// Without `--bench` the batch runs on the host engine (the C engine in this process); with it, on that bench's
+    /// board (`--bench host` is accepted for the host engine too).
+    @OptionGroup var bench: BenchOptions
 
     @Option(help: "Worker threads, each with its own interpreter (default: one per core).")
     var workers: Int?
 
     func validate() throws {
-        if bench != "host" {
-            do { _ = try DeviceEndpoint.parse(bench) } catch { throw ValidationError(error.description) }
-        }
         if inputs.isEmpty { throw ValidationError("give the model's inputs with --inputs X.npy") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
     }
 
     func run() async throws {
-        if bench != "host" { return try await runOnBoard() }
+        if !runsOnHost { return try await runOnBoard() }
         let engineModel = try EngineModel(contentsOf: URL(fileURLWithPath: model))
         let batches = try inputs.map { try NumPyArray(contentsOf: URL(fileURLWithPath: $0)) }
         let outputs = try await engineModel.run(batches: batches,
@@ -51,19 +49,17 @@ struct Infer: AsyncParsableCommand {
             "ran \(result.shape.first ?? 0) samples; wrote \(result.elementType) \(result.shape) to \(output)\n".utf8))
     }
 
+    private var runsOnHost: Bool { bench.bench == nil || bench.bench == "host" }
+
     private func runOnBoard() async throws {
         let modelBytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model)))
         let batches = try inputs.map { try NumPyArray(contentsOf: URL(fileURLWithPath: $0)) }
-        let device = try await DeviceEndpoint.parse(bench).open()
-        do {
-            let result = try await DeviceInference.run(modelBytes: modelBytes, batches: batches, on: device)
-            await device.close()
-            try result.write(to: URL(fileURLWithPath: output))
-            FileHandle.standardError.write(Data(
-                "ran \(result.shape.first ?? 0) samples on \(bench); wrote \(result.elementType) \(result.shape) to \(output)\n".utf8))
-        } catch {
-            await device.close()
-            throw error
+        let configuration = try bench.configuration()
+        let result = try await configuration.withBoard { board in
+            try await DeviceInference.run(modelBytes: modelBytes, batches: batches, on: board.device)
         }
+        try result.write(to: URL(fileURLWithPath: output))
+        FileHandle.standardError.write(Data(
+            "ran \(result.shape.first ?? 0) samples on \(configuration.board); wrote \(result.elementType) \(result.shape) to \(output)\n".utf8))
     }
 }

@@ -7,56 +7,48 @@ struct Measure: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure energy and latency per inference on a bench (optionally against a baseline), and record the result.",
         discussion: """
-        --bench virtual runs the firmware under QEMU with the simulated Pico meter (energy from instruction counts and
-        the documented power model: instructions, not M0+ cycles). --bench FILE reads a bench configuration
-        (board/meter, see docs/bench-setup.md); any other value is a board endpoint (/dev/ttyACM0, serial:SN,
+        --bench virtual runs the firmware under QEMU with the simulated Pico meter (energy from instruction counts \
+        and the documented power model: instructions, not M0+ cycles). --bench FILE reads a bench configuration \
+        (board/meter, see docs/bench-setup.md); any other value is a board endpoint (/dev/ttyACM0, serial:SN, \
         tcp://host:port) measured with the simulated meter.
         """)
 
     @Argument(help: "The model to measure (.tflite).") var model: String
     @Option(help: "A baseline model: measure both interleaved and report candidate/baseline energy.") var baseline: String?
-    @Option(help: "virtual, a bench configuration file, or a board endpoint.") var bench: String = "virtual"
+    @OptionGroup var bench: BenchOptions
     @Option(help: "Measured windows (per model).") var windows: Int = 12
     @Option(help: "Inferences per window.") var inferencesPerWindow: Int = 5
-    @Option(help: "Seed of the simulated meter's noise.") var seed: UInt64 = 1
     @Flag(help: "Print JSON instead of text.") var json = false
     @Flag(help: "Do not record the result in the store.") var noRecord = false
-    @Option(help: "Result store (default: $TINYHIL_STORE or .tinyhil/results.sqlite).") var store: String = ResultStore.defaultPath
+    @OptionGroup var store: StoreOptions
     @Option(help: "Folder for raw traces (generic CSV); none when omitted.") var traces: String?
 
     func run() async throws {
         let candidate = try ModelUnderTest(contentsOf: URL(fileURLWithPath: model))
         let baselineModel = try baseline.map { try ModelUnderTest(contentsOf: URL(fileURLWithPath: $0)) }
-        let resultStore = noRecord ? nil : try ResultStore(path: store)
-        let bench = try await Bench.open(try BenchConfiguration.fromBenchArgument(bench, seed: seed))
-        await bench.setProgressHandler { progress in
-            guard !json else { return }
-            FileHandle.standardError.write(Data("\r\(progress.model): window \(progress.windowsDone)/\(progress.windowsTotal)   ".utf8))
-            if progress.windowsDone == progress.windowsTotal { FileHandle.standardError.write(Data("\n".utf8)) }
-        }
+        let resultStore = noRecord ? nil : try store.open()
+        let recorder = ResultRecorder(resultStore)
         let traceDirectory = traces.map { URL(fileURLWithPath: $0, isDirectory: true) }
-        do {
-            let report: MeasurementReport
+        let (json, windows, inferencesPerWindow) = (self.json, self.windows, self.inferencesPerWindow)
+        let report = try await Bench.with(try bench.configuration()) { bench in
+            await bench.setProgressHandler { progress in
+                guard !json else { return }
+                FileHandle.standardError.write(Data("\r\(progress.model): window \(progress.windowsDone)/\(progress.windowsTotal)   ".utf8))
+                if progress.windowsDone == progress.windowsTotal { FileHandle.standardError.write(Data("\n".utf8)) }
+            }
             if let baselineModel {
                 let comparison = try await bench.compare(
                     baseline: baselineModel, candidate: candidate, pairs: windows,
                     inferencesPerWindow: inferencesPerWindow, traceDirectory: traceDirectory)
-                try resultStore?.record(comparison.baseline.storedResult())
-                try resultStore?.record(comparison.candidate.storedResult())
-                try resultStore?.record(comparison.storedResult())
-                report = MeasurementReport(comparison)
-            } else {
-                let measurement = try await bench.measure(
-                    candidate, windows: windows, inferencesPerWindow: inferencesPerWindow, traceDirectory: traceDirectory)
-                try resultStore?.record(measurement.storedResult())
-                report = MeasurementReport(measurement)
+                try recorder.record(comparison)
+                return MeasurementReport(comparison)
             }
-            await bench.close()
-            print(json ? report.json() : report.text())
-            if let resultStore, !json { print("recorded in \(resultStore.path)") }
-        } catch {
-            await bench.close()
-            throw error
+            let measurement = try await bench.measure(
+                candidate, windows: windows, inferencesPerWindow: inferencesPerWindow, traceDirectory: traceDirectory)
+            try recorder.record(measurement)
+            return MeasurementReport(measurement)
         }
+        print(json ? report.json() : report.text())
+        if let resultStore, !json { print("recorded in \(resultStore.path)") }
     }
 }

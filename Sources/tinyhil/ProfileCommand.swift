@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bench
 import DeviceLink
 import Foundation
 import Inference
@@ -18,8 +19,7 @@ struct ProfileCommand: AsyncParsableCommand {
     @Argument(help: "The .tflite model.")
     var model: String
 
-    @Option(name: .long, help: "virtual, /dev/ttyACM0, serial:SERIALNUMBER, tcp://host:port or unix:/path.")
-    var bench: String = "virtual"
+    @OptionGroup var bench: BenchOptions
 
     @Option(name: .long, help: "Inputs (.npy, first dimension = batch). Default: MODEL's sibling X.inputs.npy if present, else zeros.")
     var inputs: String?
@@ -28,24 +28,18 @@ struct ProfileCommand: AsyncParsableCommand {
     var index: Int = 0
 
     func run() async throws {
-        let endpoint: DeviceEndpoint
-        do { endpoint = try DeviceEndpoint.parse(bench) } catch { throw ValidationError(error.description) }
+        let configuration = try bench.configuration()
         let modelURL = URL(fileURLWithPath: model)
         let modelBytes = [UInt8](try Data(contentsOf: modelURL))
-        let device = try await endpoint.open()
-        do {
-            let info = try await device.load(modelBytes)
+        let (profile, facts, source) = try await configuration.withBoard { board in
+            let info = try await board.device.load(modelBytes)
             let (input, source) = try loadInput(modelURL: modelURL, inputBytes: info.inputBytes)
-            let reply = try await device.profile(input)
-            let board = await device.boardInfo
-            let profile = OperatorProfile(reply: reply, unit: board?.counterUnit ?? .cpuCycles)
-            print("\(modelURL.lastPathComponent) on \(board?.boardName ?? endpoint.description) (\(endpoint)), input: \(source)")
-            print(profile.table { BuiltinOperator(rawValue: $0).description })
-            await device.close()
-        } catch {
-            await device.close()
-            throw error
+            let reply = try await board.device.profile(input)
+            let facts = try await board.facts()
+            return (OperatorProfile(reply: reply, unit: facts.counterUnit), facts, source)
         }
+        print("\(modelURL.lastPathComponent) on \(facts.boardName) (\(configuration.board)), input: \(source)")
+        print(profile.table { BuiltinOperator(rawValue: $0).description })
     }
 
     private func loadInput(modelURL: URL, inputBytes: Int) throws -> ([UInt8], String) {

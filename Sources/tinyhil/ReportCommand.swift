@@ -7,10 +7,10 @@ struct Report: ParsableCommand {
         abstract: "Write a self-contained HTML report (SVG charts, no network needed) of every recorded result.")
 
     @Option(name: .shortAndLong, help: "Output HTML file.") var output: String = "report.html"
-    @Option(help: "Result store (default: $TINYHIL_STORE or .tinyhil/results.sqlite).") var store: String = ResultStore.defaultPath
+    @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let html = try HTMLReport.render(store: try ResultStore(path: store))
+        let html = try HTMLReport.render(store: try store.open())
         try Data(html.utf8).write(to: URL(fileURLWithPath: output))
         print("wrote \(output)")
     }

@@ -11,15 +11,10 @@ final class FirmwareRegressionTests: XCTestCase {
         let store = try ResultStore(path: storePath)
         let model = try ModelUnderTest(contentsOf: Fixtures.model("lenet_channel_pruned_int8"))
         for version in ["1.0.0", "1.1.0"] {
-            let bench = try await Bench.open(.virtual(seed: 3, firmwareVersion: version))
-            do {
-                XCTAssertEqual(bench.board.firmwareVersion, version, "the board must run the firmware that was built")
+            try await Bench.with(.virtual(seed: 3, firmwareVersion: version)) { bench in
+                XCTAssertEqual(bench.facts.firmwareVersion, version, "the board must run the firmware that was built")
                 let measurement = try await bench.measure(model, windows: 5, inferencesPerWindow: 2)
                 try store.record(measurement.storedResult())
-                await bench.close()
-            } catch {
-                await bench.close()
-                throw error
             }
         }
         let histories = try FirmwareHistory.load(from: store, model: "lenet_channel_pruned_int8", metric: .energy)

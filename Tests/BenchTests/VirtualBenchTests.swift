@@ -7,18 +7,10 @@ import XCTest
 
 /// The Bench end to end on the virtual board (firmware under QEMU) with the simulated meter.
 final class VirtualBenchTests: XCTestCase {
-    private func withVirtualBench<T>(
+    private func withVirtualBench<T: Sendable>(
         imperfections: SimulatedImperfections = .none, _ body: (Bench) async throws -> T
     ) async throws -> T {
-        let bench = try await Bench.open(.virtual(seed: 7, imperfections: imperfections))
-        do {
-            let result = try await body(bench)
-            await bench.close()
-            return result
-        } catch {
-            await bench.close()
-            throw error
-        }
+        try await Bench.with(.virtual(seed: 7, imperfections: imperfections), body)
     }
 
     /// Without noise, energy per inference must equal the power model in closed form:
@@ -61,9 +53,9 @@ final class VirtualBenchTests: XCTestCase {
 
     /// `tinyhil infer --bench virtual` path: the board's batch outputs in the host engine's .npy form, bit for bit.
     func testDeviceInferenceMatchesTheHostEngineBitForBit() async throws {
-        let url = Fixtures.model("lenet_int8")
-        let bytes = [UInt8](try Data(contentsOf: url))
-        let inputs = try NumPyArray(contentsOf: Fixtures.root.appendingPathComponent("models/lenet_int8.inputs.npy")).rows(0..<8)
+        let fixture = try OracleFixture("lenet_int8")
+        let bytes = fixture.modelBytes
+        let inputs = try fixture.inputs[0].rows(0..<8)
         let host = try await EngineModel(bytes: bytes).run(batch: inputs)
         let board = try await withVirtualBench { bench in
             try await DeviceInference.run(modelBytes: bytes, batches: [inputs], on: bench.device)
@@ -85,11 +77,11 @@ final class VirtualBenchTests: XCTestCase {
     }
 
     func testInterleavedScheduleAlternatesBlocks() {
-        XCTAssertEqual(Bench.interleavedSchedule(pairs: 4, windowsPerSwitch: 2),
+        XCTAssertEqual(InterleavedComparison(pairs: 4, windowsPerSwitch: 2).schedule,
                        [.baseline, .baseline, .candidate, .candidate, .baseline, .baseline, .candidate, .candidate])
-        XCTAssertEqual(Bench.interleavedSchedule(pairs: 3, windowsPerSwitch: 1),
+        XCTAssertEqual(InterleavedComparison(pairs: 3, windowsPerSwitch: 1).schedule,
                        [.baseline, .candidate, .baseline, .candidate, .baseline, .candidate])
-        XCTAssertEqual(Bench.interleavedSchedule(pairs: 3, windowsPerSwitch: 2),
+        XCTAssertEqual(InterleavedComparison(pairs: 3, windowsPerSwitch: 2).schedule,
                        [.baseline, .baseline, .candidate, .candidate, .baseline, .candidate])
     }
 }
@@ -121,6 +113,22 @@ final class BenchConfigurationTests: XCTestCase {
         XCTAssertThrowsError(try BenchConfiguration.parse("meter: simulated\n", path: "b.yml")) { error in
             XCTAssertTrue("\(error)".contains("'board' is missing"), "\(error)")
         }
+    }
+
+    /// `--bench pico-emulated` is a planned board: a typed "not available yet", in a file as on the command line.
+    func testAPlannedBoardIsRefusedWithATypedError() {
+        for attempt in [{ try BenchConfiguration.resolve("pico-emulated") },
+                        { try BenchConfiguration.parse("board: pico-emulated\n", path: "b.yml") }] {
+            XCTAssertThrowsError(try attempt()) { error in
+                guard case let .boardNotAvailable(name, reason)? = error as? BenchError else {
+                    return XCTFail("expected boardNotAvailable, got \(error)")
+                }
+                XCTAssertEqual(name, "pico-emulated")
+                XCTAssertTrue(reason.contains("not available yet"), reason)
+            }
+        }
+        XCTAssertEqual(try BenchConfiguration.resolve("virtual").board, .virtual)
+        XCTAssertEqual(try BenchConfiguration.resolve("tcp://bench-pi:4000").board, .tcp(host: "bench-pi", port: 4000))
     }
 
     func testEnvironmentNamesHardwareOnlyWhenAsked() throws {

@@ -1,5 +1,6 @@
 import DeviceLink
 import Foundation
+import TinyHILTestSupport
 import XCTest
 
 final class DeviceTests: XCTestCase {

@@ -1,5 +1,6 @@
 import DeviceLink
 import Foundation
+import TinyHILTestSupport
 import XCTest
 
 /// Thousands of commands through a transport that drops, corrupts, duplicates and delays bytes and disconnects in
@@ -100,13 +101,13 @@ final class FaultInjectionTests: XCTestCase {
                 }
             }
         } catch {
-            await board.shutdown()
+            await board.close()
             throw error
         }
         retiredStatistics.append(await device.statistics)
         retiredFaults.append(link.injected)
         if device !== board.device { await device.close() }
-        await board.shutdown()
+        await board.close()
 
         let retries = retiredStatistics.reduce(0) { $0 + $1.retries }
         let stale = retiredStatistics.reduce(0) { $0 + $1.staleFrames }

@@ -1,3 +1,4 @@
+import TinyHILTestSupport
 import XCTest
 
 @testable import DeviceLink

@@ -159,10 +159,10 @@ final class VirtualBoardTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(loadEfficiency, 0.90)
             XCTAssertGreaterThanOrEqual(inputEfficiency, 0.90)
         } catch {
-            await board.shutdown()
+            await board.close()
             throw error
         }
-        await board.shutdown()
+        await board.close()
     }
 
     /// A test body that throws must still leave no QEMU behind.

@@ -23,24 +23,28 @@ public enum Metric: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// True for accuracy; energy and latency are better lower.
+    public var higherIsBetter: Bool { self == .accuracy }
+
     /// The result kind that carries this metric.
-    var resultKind: StoredResult.Kind {
+    public var resultKind: StoredResult.Kind {
         self == .accuracy ? .accuracy : .measurement
     }
 
     /// The metric's value, interval and whether the interval is a real confidence interval, from one stored result.
-    func reading(of result: StoredResult) -> (value: Double, low: Double, high: Double)? {
+    public func reading(of result: StoredResult) -> MetricReading? {
         switch self {
         case .energy:
             guard let median = result.energyMicrojoulesMedian else { return nil }
-            return (median, result.energyMicrojoulesCILow ?? median, result.energyMicrojoulesCIHigh ?? median)
+            return MetricReading(value: median, low: result.energyMicrojoulesCILow ?? median,
+                                 high: result.energyMicrojoulesCIHigh ?? median)
         case .latency:
             guard let median = result.latencyMicrosecondsMedian else { return nil }
-            return (median, median, median)
+            return MetricReading(value: median, low: median, high: median)
         case .accuracy:
             guard let accuracy = result.accuracy else { return nil }
             let interval = Self.wilsonInterval(accuracy: accuracy, samples: result.accuracySamples ?? 0)
-            return (accuracy * 100, interval.low * 100, interval.high * 100)
+            return MetricReading(value: accuracy * 100, low: interval.low * 100, high: interval.high * 100)
         }
     }
 

@@ -22,7 +22,7 @@ public struct AccuracyRun: Sendable, Equatable {
     /// Fraction 0…1.
     public var hostAgreement: Double { samples == 0 ? 0 : Double(agreeingWithHost) / Double(samples) }
 
-    public func storedResult(repositoryCommit: String? = RepositoryRevision.current()) -> StoredResult {
+    public func storedResult(repositoryCommit: String? = RepositoryRevision.ofThisProcess) -> StoredResult {
         StoredResult(
             kind: .accuracy, modelName: model, modelSHA256: modelSHA256, boardID: provenance.boardID,
             meterID: provenance.meterID, firmwareVersion: provenance.firmwareVersion,

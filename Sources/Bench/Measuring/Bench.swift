@@ -7,58 +7,54 @@ import PowerMeter
 ///
 /// Tests and tools speak to this type; whether the board is a Pico on a USB-UART or the firmware under QEMU, and
 /// whether the meter is a PPK2 or the simulated one, is decided when the bench is opened (`BenchConfiguration`).
+/// Open it scoped, so it is always closed: `try await Bench.with(configuration) { bench in … }`.
 public actor Bench {
-    public nonisolated let device: Device
+    /// The board (one lifecycle: closed by `close()`).
+    public nonisolated let board: any Board
     public nonisolated let meter: any PowerMeter
-    /// Stable identifier of the board (its USB serial number, or `virtual-mps2-an385`).
-    public nonisolated let boardID: String
-    public nonisolated let board: HelloReply
-    private var loadedModelSHA256: String?
-    private var loadedModelInfo: ModelInfo?
-    private var closeActions: [@Sendable () async -> Void] = []
+    /// The board's HELLO reply when the bench was opened (counter unit, firmware version, …).
+    public nonisolated let facts: HelloReply
+    private var isClosed = false
     private var progressHandler: (@Sendable (BenchProgress) -> Void)?
 
-    public init(device: Device, meter: any PowerMeter, boardID: String) async throws(BenchError) {
-        self.device = device
+    /// The protocol client of the board.
+    public nonisolated var device: Device { board.device }
+    /// Stable identifier of the board for results: the configuration's `board_id`, else the board's own
+    /// (its endpoint, or `virtual-mps2-an385`).
+    public nonisolated let boardID: String
+
+    /// A bench over an open board and meter; `close()` closes the board. A simulated meter must already watch the
+    /// board (`SimulatedMeter.watch(_:)`; `BenchConfiguration.open…` does this).
+    public init(board: any Board, meter: any PowerMeter, boardID: String? = nil) async throws(BenchError) {
+        self.board = board
         self.meter = meter
-        self.boardID = boardID
-        do { self.board = try await device.hello() } catch { throw .device(error) }
+        self.boardID = boardID ?? board.boardID
+        do { self.facts = try await board.facts() } catch { throw .device(error) }
     }
 
     /// Receives a report after every measured window (for progress displays on long runs).
     public func setProgressHandler(_ handler: (@Sendable (BenchProgress) -> Void)?) { progressHandler = handler }
 
-    /// Adds work for `close()` (e.g. shutting down the emulator behind a virtual board).
-    public func onClose(_ action: @escaping @Sendable () async -> Void) { closeActions.append(action) }
-
-    /// Closes the board connection and runs the close actions. Safe to call twice.
+    /// Closes the board (and with it the emulator behind a virtual board). Safe to call twice.
     public func close() async {
-        await device.close()
-        let actions = closeActions
-        closeActions = []
-        for action in actions { await action() }
+        guard !isClosed else { return }
+        isClosed = true
+        await board.close()
     }
 
     /// The provenance stamped on every result of this bench.
     public func provenance() async -> Provenance {
         Provenance(
-            boardID: boardID, boardName: board.boardName, meterID: await meter.identity.id,
-            firmwareVersion: board.firmwareVersion, firmwareBuildID: board.buildID, counterUnit: board.counterUnit)
+            boardID: boardID, boardName: facts.boardName, meterID: await meter.identity.id,
+            firmwareVersion: facts.firmwareVersion, firmwareBuildID: facts.buildID, counterUnit: facts.counterUnit)
     }
 
-    /// Loads `model` unless it is already the board's current model.
+    /// Loads `model` unless the board already holds it. Which model the board holds is the device's to know
+    /// (`Device.model`, forgotten when the board reboots); the bench keeps no copy.
     @discardableResult
     public func load(_ model: ModelUnderTest) async throws(BenchError) -> ModelInfo {
-        if loadedModelSHA256 == model.sha256, let info = loadedModelInfo { return info }
-        loadedModelSHA256 = nil
-        do {
-            let info = try await device.load(model.bytes)
-            loadedModelSHA256 = model.sha256
-            loadedModelInfo = info
-            return info
-        } catch {
-            throw .device(error)
-        }
+        if let current = await device.model, current.modelCRC32 == model.crc32 { return current }
+        do { return try await device.load(model.bytes) } catch { throw .device(error) }
     }
 
     // MARK: - Energy and latency
@@ -73,13 +69,13 @@ public actor Bench {
         let info = try await load(model)
         let input = input ?? Self.referenceInput(bytes: info.inputBytes)
         try await warmUp(windows: warmUpWindows, inferencesPerWindow: inferencesPerWindow, input: input)
-        try await startMeter()
         var counters: [Double] = []
-        for index in 0..<windows {
-            counters.append(try await window(inferences: inferencesPerWindow, input: input))
-            progressHandler?(BenchProgress(model: model.name, windowsDone: index + 1, windowsTotal: windows))
+        let trace = try await recordingMeter { () async throws(BenchError) in
+            for index in 0..<windows {
+                counters.append(try await window(inferences: inferencesPerWindow, input: input))
+                progressHandler?(BenchProgress(model: model.name, windowsDone: index + 1, windowsTotal: windows))
+            }
         }
-        let trace = try await stopMeter()
         let report = try analyse(trace, windows: windows, inferencesPerWindow: inferencesPerWindow)
         let tracePath = try save(trace, in: traceDirectory, name: model.name)
         return try await makeMeasurement(
@@ -88,7 +84,7 @@ public actor Bench {
     }
 
     /// Compares `candidate` with `baseline` on this board in one session: `pairs` baseline/candidate window pairs
-    /// interleaved in blocks of `windowsPerSwitch` (see `interleavedSchedule`) so drift affects both alike; reports the
+    /// interleaved in blocks of `windowsPerSwitch` (see `InterleavedComparison`) so drift affects both alike; reports the
     /// ratio of median energies (candidate ÷ baseline) with a paired bootstrap interval, and each model's own measurement.
     public func compare(
         baseline: ModelUnderTest, candidate: ModelUnderTest, pairs: Int = 10, inferencesPerWindow: Int = 5,
@@ -106,23 +102,27 @@ public actor Bench {
         }
         try await warmUp(windows: warmUpWindows, inferencesPerWindow: inferencesPerWindow, input: baselineInput)
 
-        let schedule = Self.interleavedSchedule(pairs: pairs, windowsPerSwitch: windowsPerSwitch)
-        try await startMeter()
+        let plan = InterleavedComparison(pairs: pairs, windowsPerSwitch: windowsPerSwitch)
+        let schedule = plan.schedule
         var counters: [Double] = []
-        for (index, arm) in schedule.enumerated() {
-            let model = arm == .baseline ? baseline : candidate
-            try await load(model)
-            counters.append(try await window(inferences: inferencesPerWindow, input: baselineInput))
-            progressHandler?(BenchProgress(model: model.name, windowsDone: index + 1, windowsTotal: schedule.count))
+        let trace = try await recordingMeter { () async throws(BenchError) in
+            for (index, arm) in schedule.enumerated() {
+                let model = arm == .baseline ? baseline : candidate
+                try await load(model)
+                counters.append(try await window(inferences: inferencesPerWindow, input: baselineInput))
+                progressHandler?(BenchProgress(model: model.name, windowsDone: index + 1, windowsTotal: schedule.count))
+            }
         }
-        let trace = try await stopMeter()
         let report = try analyse(trace, windows: schedule.count, inferencesPerWindow: inferencesPerWindow)
         let tracePath = try save(trace, in: traceDirectory, name: "\(baseline.name)-vs-\(candidate.name)")
-        let energies = Self.split(report.energyPerInference, by: schedule)
-        let latencies = Self.split(report.latencyPerInference, by: schedule)
-        let counterArms = Self.split(counters, by: schedule)
+        let energies: (baseline: [Joules], candidate: [Joules])
+        let latencies: (baseline: [Seconds], candidate: [Seconds])
+        let counterArms: (baseline: [Double], candidate: [Double])
         let ratio: Estimate<Ratio>
         do {
+            energies = try plan.split(report.energyPerInference)
+            latencies = try plan.split(report.latencyPerInference)
+            counterArms = try plan.split(counters)
             ratio = try InterleavedComparison.ratioOfMedians(
                 baseline: energies.baseline, candidate: energies.candidate, bootstrap: bootstrap)
         } catch {
@@ -140,30 +140,6 @@ public actor Bench {
             energyRatio: ratio, pairs: pairs)
     }
 
-    /// The order of windows in a comparison: blocks of `windowsPerSwitch` windows of one model, alternating
-    /// baseline, candidate, baseline, … (1 = strict alternation). Blocks exist because a board holds one model and
-    /// switching means uploading it again (seconds over a serial line); the i-th baseline window is paired with the
-    /// i-th candidate window, which were measured at most one block apart.
-    static func interleavedSchedule(pairs: Int, windowsPerSwitch: Int) -> [ComparisonArm] {
-        let block = max(1, min(windowsPerSwitch, pairs))
-        var schedule: [ComparisonArm] = []
-        var remaining = pairs
-        while remaining > 0 {
-            let size = min(block, remaining)
-            schedule += Array(repeating: .baseline, count: size) + Array(repeating: .candidate, count: size)
-            remaining -= size
-        }
-        return schedule
-    }
-
-    static func split<Value>(_ values: [Value], by schedule: [ComparisonArm]) -> (baseline: [Value], candidate: [Value]) {
-        var baseline: [Value] = [], candidate: [Value] = []
-        for (value, arm) in zip(values, schedule) {
-            if arm == .baseline { baseline.append(value) } else { candidate.append(value) }
-        }
-        return (baseline, candidate)
-    }
-
     // MARK: - Steps
 
     private func warmUp(windows: Int, inferencesPerWindow: Int, input: [UInt8]) async throws(BenchError) {
@@ -174,24 +150,22 @@ public actor Bench {
         }
     }
 
-    /// Runs one marker window and tells the meter about it; returns the board's counter per inference.
+    /// Runs one marker window (the meter sees it on its marker input, or, simulated, watches the board); returns
+    /// the board's counter per inference.
     private func window(inferences: Int, input: [UInt8]) async throws(BenchError) -> Double {
         let reply: RunWindowReply
         do { reply = try await device.runWindow(inferences: inferences, input: input) } catch { throw .device(error) }
-        let extent: BusyWindow.Extent = switch board.counterUnit {
-        case .instructions: .instructions(reply.counterTotal)
-        case .cpuCycles: .cycles(reply.counterTotal)
-        case .microseconds: .duration(Seconds(Double(reply.counterTotal) * 1e-6))
-        }
-        do { try await meter.noteBusyWindow(BusyWindow(extent, inferences: inferences)) } catch { throw .meter(error) }
         return Double(reply.counterTotal) / Double(inferences)
     }
 
-    private func startMeter() async throws(BenchError) {
+    /// Records the meter while `body` runs the windows. When a window fails, the recording is stopped and dropped
+    /// before the error comes through, so the next measurement starts on an idle meter.
+    private func recordingMeter(_ body: () async throws(BenchError) -> Void) async throws(BenchError) -> Trace {
         do { try await meter.start() } catch { throw .meter(error) }
-    }
-
-    private func stopMeter() async throws(BenchError) -> Trace {
+        do { try await body() } catch {
+            _ = try? await meter.stop()
+            throw error
+        }
         do { return try await meter.stop() } catch { throw .meter(error) }
     }
 

@@ -34,7 +34,7 @@ public struct BoardMeasurement: Sendable, Equatable {
     public var tracePath: String?
 
     /// The row this measurement becomes in the result store.
-    public func storedResult(repositoryCommit: String? = RepositoryRevision.current()) -> StoredResult {
+    public func storedResult(repositoryCommit: String? = RepositoryRevision.ofThisProcess) -> StoredResult {
         StoredResult(
             kind: .measurement, modelName: model, modelSHA256: modelSHA256, boardID: provenance.boardID,
             meterID: provenance.meterID, firmwareVersion: provenance.firmwareVersion,
@@ -58,7 +58,7 @@ public struct Comparison: Sendable, Equatable {
     public var energyRatio: Estimate<Ratio>
     public var pairs: Int
 
-    public func storedResult(repositoryCommit: String? = RepositoryRevision.current()) -> StoredResult {
+    public func storedResult(repositoryCommit: String? = RepositoryRevision.ofThisProcess) -> StoredResult {
         var row = candidate.storedResult(repositoryCommit: repositoryCommit)
         row.kind = .comparison
         row.baselineModelName = baseline.model

@@ -13,7 +13,7 @@ public struct ModelSummary: Sendable {
 
 extension Bench {
     /// Measures everything the summary table shows for `model`: on-board accuracy over `data`, footprint, and energy
-    /// and latency per inference. Records each result in `store` when given.
+    /// and latency per inference. Records each result in `store` when given (`ResultRecorder`).
     public func summarize(
         _ model: ModelUnderTest, data: LabelledInputs, windows: Int = 8, inferencesPerWindow: Int = 3,
         store: ResultStore? = nil
@@ -21,8 +21,9 @@ extension Bench {
         let footprint = try ModelFootprint(model: try Model(bytes: model.bytes), fileBytes: model.bytes.count)
         let accuracy = try await self.accuracy(model, inputs: data.inputs, labels: data.labels)
         let measurement = try await measure(model, windows: windows, inferencesPerWindow: inferencesPerWindow)
-        try store?.record(accuracy.storedResult())
-        try store?.record(measurement.storedResult())
+        let recorder = ResultRecorder(store)
+        try recorder.record(accuracy)
+        try recorder.record(measurement)
         return ModelSummary(model: model.name, accuracy: accuracy, footprint: footprint, measurement: measurement)
     }
 }

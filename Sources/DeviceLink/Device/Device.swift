@@ -16,7 +16,7 @@ public actor Device {
 
     private let transport: any Transport
     private let lock: BoardLock?
-    private var onClose: [@Sendable () async -> Void]
+    private var windowObservers: [@Sendable (CompletedWindow) async -> Void] = []
     private var decoder = FrameDecoder()
     /// Starts at a random value: the board's duplicate suppression keys on (sequence, type) only, so a new host
     /// session must not replay the numbers of a previous one (see `introduced()`).
@@ -25,31 +25,29 @@ public actor Device {
     private var expectingReboot = false
     private var isClosed = false
 
-    /// Wraps an open transport. `lock` (if any) is released and `onClose` run by `close()`.
-    public init(
-        transport: any Transport, lock: BoardLock? = nil, timeouts: DeviceTimeouts = .standard,
-        onClose: (@Sendable () async -> Void)? = nil
-    ) {
+    /// Wraps an open transport. `lock` (if any) is released by `close()`. Whatever else serves the link (an
+    /// emulator) belongs to the `Board` that made this device and ends with `Board.close()`.
+    public init(transport: any Transport, lock: BoardLock? = nil, timeouts: DeviceTimeouts = .standard) {
         self.transport = transport
         self.endpoint = transport.endpoint
         self.lock = lock
         self.timeouts = timeouts
-        self.onClose = onClose.map { [$0] } ?? []
     }
 
     public func setTimeouts(_ timeouts: DeviceTimeouts) { self.timeouts = timeouts }
 
-    /// Adds work for `close()` (e.g. shutting down an emulator that serves this device).
-    public func addCloseAction(_ action: @escaping @Sendable () async -> Void) { onClose.append(action) }
+    /// Calls `observer` after every completed RUN_WINDOW (e.g. a simulated meter building its trace).
+    public func observeCompletedWindows(_ observer: @escaping @Sendable (CompletedWindow) async -> Void) {
+        windowObservers.append(observer)
+    }
 
-    /// Closes the transport, releases the board lock and runs the close actions. Safe to call twice.
+    /// Closes the transport and releases the board lock. Safe to call twice.
     public func close() async {
         guard !isClosed else { return }
         isClosed = true
         await transport.close()
         lock?.release()
-        for action in onClose { await action() }
-        onClose = []
+        windowObservers = []
     }
 
     // MARK: - Commands
@@ -125,7 +123,13 @@ public actor Device {
             let payload = try await self.exchange(
                 .runWindow(inferences: UInt32(clamping: inferences), input: input),
                 timeout: self.timeouts.inference(count: inferences), retry: allowRetry)
-            return try Self.decode { () throws(ProtocolError) in try RunWindowReply(payload: payload) }
+            let reply = try Self.decode { () throws(ProtocolError) in try RunWindowReply(payload: payload) }
+            if let unit = self.boardInfo?.counterUnit {
+                let window = CompletedWindow(counterTotal: reply.counterTotal, counterUnit: unit, inferences: inferences,
+                                          boardMicroseconds: reply.microsTotal)
+                for observer in self.windowObservers { await observer(window) }
+            }
+            return reply
         }
     }
 

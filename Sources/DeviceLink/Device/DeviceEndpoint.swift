@@ -60,15 +60,13 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Opens the board exclusively (a `BoardLock` keyed by USB serial number or endpoint), connects and says HELLO.
-    /// For `.virtual` this builds the firmware and starts QEMU; `device.close()` stops it.
-    public func open(timeouts: DeviceTimeouts = .standard) async throws -> Device {
+    /// Opens the board: for `.virtual` builds the firmware (with `firmwareVersion` baked in when given) and starts
+    /// QEMU; otherwise takes the exclusive `BoardLock` (keyed by USB serial number or endpoint) and connects. Either
+    /// way HELLO has been answered; `close()` on the returned board releases everything.
+    public func open(timeouts: DeviceTimeouts = .standard, firmwareVersion: String? = nil) async throws -> any Board {
         switch self {
         case .virtual:
-            let board = try await VirtualBoard.start(timeouts: timeouts)
-            // The device keeps its emulator alive until closed (QEMU also dies with this process).
-            await board.device.addCloseAction { await board.shutdown() }
-            return board.device
+            return try await VirtualBoard.start(timeouts: timeouts, firmwareVersion: firmwareVersion)
         default:
             let lock = try BoardLock.acquire(key: lockKey(), endpoint: description)
             let transport: any Transport
@@ -83,7 +81,7 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
                 await device.close()
                 throw error
             }
-            return device
+            return ConnectedBoard(device: device, boardID: description)
         }
     }
 

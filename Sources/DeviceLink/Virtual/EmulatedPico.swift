@@ -23,7 +23,9 @@ public struct MarkerEdge: Equatable, Sendable {
 ///
 /// The runner always ends with the board: `shutdown()` (also reached through `device.close()`), deinit, or the
 /// runner noticing that this process's end of its stdin pipe closed.
-public final class EmulatedPico: Sendable {
+public final class EmulatedPico: Board {
+    /// Results from the emulated Pico are filed under this identifier.
+    public let boardID = "emulated-rp2040-pico"
     /// The connected board (HELLO already answered).
     public let device: Device
     public let socketPath: String
@@ -119,9 +121,7 @@ public final class EmulatedPico: Sendable {
         do {
             let transport = try await connect(socketPath: socketPath, uf2: image, process: process, outputPath: outputPath,
                                               python: python, timeout: startupTimeout)
-            let device = Device(transport: transport, lock: lock, timeouts: timeouts) {
-                await runBlocking { () throws(Never) in process.terminate(grace: .zero) }
-            }
+            let device = Device(transport: transport, lock: lock, timeouts: timeouts)
             let board = EmulatedPico(device: device, socketPath: socketPath, markerEdgesPath: markersPath,
                                      process: process, directory: directory)
             do {
@@ -173,6 +173,9 @@ public final class EmulatedPico: Sendable {
 
     /// True while the emulator runs.
     public var isRunning: Bool { process.exitCode == nil }
+
+    /// Closes the device and stops the emulator. Safe to call twice.
+    public func close() async { await shutdown() }
 
     /// Closes the device and stops the emulator. Safe to call twice.
     public func shutdown() async {

@@ -9,11 +9,14 @@ import Foundation
 /// `qemu-system-arm -M mps2-an385 -icount shift=0` (deterministic instruction counts), its UART0 on a Unix socket
 /// that QEMU serves in wait mode (the guest starts only once the host is connected, so nothing is lost).
 ///
-/// QEMU always ends with the board: `shutdown()` (also reached through `device.close()`), or deinit as a backstop.
-/// QEMU runs in its own process group, which is killed as a whole.
-public final class VirtualBoard: Sendable {
+/// QEMU ends with the board: `close()` (the `Board` lifecycle). Closing only `device` leaves QEMU running until
+/// `close()`; a board dropped without `close()` is stopped by deinit, and QEMU's watchdog kills it when this process
+/// ends however it ends. QEMU runs in its own process group, which is killed as a whole.
+public final class VirtualBoard: Board {
     /// The connected board (HELLO already answered).
     public let device: Device
+    /// Results from the virtual board are filed under this identifier.
+    public let boardID = "virtual-mps2-an385"
     /// QEMU's serial socket; `connect()` opens another connection after the first one closed.
     public let socketPath: String
     /// QEMU's process id (for diagnostics and tests).
@@ -73,12 +76,10 @@ public final class VirtualBoard: Sendable {
         }
         do {
             let transport = try await connect(socketPath: socketPath, process: process, outputPath: outputPath, timeout: startupTimeout)
-            let device = Device(transport: wrapTransport?(transport) ?? transport, lock: lock, timeouts: timeouts) {
-                await runBlocking { () throws(Never) in process.terminate(grace: .zero) }
-            }
+            let device = Device(transport: wrapTransport?(transport) ?? transport, lock: lock, timeouts: timeouts)
             let board = VirtualBoard(device: device, socketPath: socketPath, process: process, directory: directory)
             do { try await device.hello() } catch {
-                await board.shutdown()
+                await board.close()
                 throw error
             }
             return board
@@ -98,10 +99,10 @@ public final class VirtualBoard: Sendable {
         let board = try await start(repository: repository, timeouts: timeouts)
         do {
             let result = try await body(board)
-            await board.shutdown()
+            await board.close()
             return result
         } catch {
-            await board.shutdown()
+            await board.close()
             throw error
         }
     }
@@ -116,11 +117,14 @@ public final class VirtualBoard: Sendable {
     public var isRunning: Bool { process.exitCode == nil }
 
     /// Closes the device and stops QEMU. Safe to call twice.
-    public func shutdown() async {
+    public func close() async {
         await device.close()
         let process = self.process
         await runBlocking { () throws(Never) in process.terminate(grace: .zero) }
     }
+
+    @available(*, deprecated, renamed: "close()")
+    public func shutdown() async { await close() }
 
     private static func connect(socketPath: String, process: ChildProcess, outputPath: String, timeout: Duration)
         async throws -> SocketTransport

@@ -114,9 +114,6 @@ public actor PPK2Meter: PowerMeter {
         }
     }
 
-    /// Real meters see the marker on their logic input; the board's own report is not needed.
-    public func noteBusyWindow(_ window: BusyWindow) async throws(PowerMeterError) {}
-
     public func stop() async throws(PowerMeterError) -> Trace {
         guard let recording, let stopSignal else { throw .notRecording(meter: meterName) }
         self.recording = nil

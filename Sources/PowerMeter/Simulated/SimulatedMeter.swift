@@ -1,3 +1,4 @@
+import DeviceLink
 /// The virtual bench's meter: it has no wire to watch, so it builds the trace from the busy windows the board
 /// reports, with `PicoPowerModel` currents, optional seeded imperfections, and a marker line that is high
 /// exactly on the busy samples. The same analysis code then runs on it as on a real meter's trace.
@@ -26,6 +27,8 @@ public actor SimulatedMeter: PowerMeter {
     public nonisolated let configuration: Configuration
     private var generator: SeededGenerator
     private var trace: Trace?
+    /// The first window a watched board reported that could not be simulated; `stop()` throws it.
+    private var observationError: PowerMeterError?
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -45,7 +48,28 @@ public actor SimulatedMeter: PowerMeter {
                       currentsAmperes: [], markers: [])
     }
 
-    public func noteBusyWindow(_ window: BusyWindow) async throws(PowerMeterError) {
+    /// Makes this meter watch `device`: every RUN_WINDOW the board completes while recording becomes a busy window
+    /// of the trace, its length taken from the board's counter in the board's own unit. Windows outside a
+    /// recording (warm-up) are not recorded, as a real meter would not record them either.
+    public func watch(_ device: Device) async {
+        await device.observeCompletedWindows { [self] window in await self.observe(window) }
+    }
+
+    private func observe(_ window: CompletedWindow) {
+        guard trace != nil, observationError == nil else { return }
+        let extent: BusyWindow.Extent = switch window.counterUnit {
+        case .instructions: .instructions(window.counterTotal)
+        case .cpuCycles: .cycles(window.counterTotal)
+        case .microseconds: .duration(Seconds(Double(window.counterTotal) * 1e-6))
+        }
+        do { try noteBusyWindow(BusyWindow(extent, inferences: window.inferences)) } catch {
+            observationError = error
+        }
+    }
+
+    /// Adds one busy window to the recording (what `watch(_:)` does for every window a board reports; tests and
+    /// simulations call it directly).
+    public func noteBusyWindow(_ window: BusyWindow) throws(PowerMeterError) {
         guard trace != nil else { throw .notRecording(meter: "simulated meter") }
         let duration = configuration.model.duration(of: window.extent)
         guard duration.value.isFinite, duration.value > 0 else {
@@ -72,6 +96,11 @@ public actor SimulatedMeter: PowerMeter {
 
     public func stop() async throws(PowerMeterError) -> Trace {
         guard trace != nil else { throw .notRecording(meter: "simulated meter") }
+        if let observationError {
+            self.observationError = nil
+            trace = nil
+            throw observationError
+        }
         appendIdle(configuration.idleGap)
         defer { trace = nil }
         return trace!

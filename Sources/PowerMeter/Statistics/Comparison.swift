@@ -4,27 +4,44 @@ public enum ComparisonArm: String, Sendable, Equatable, Codable {
     case candidate
 }
 
-/// An A/B comparison measured in one session on one board, windows interleaved
-/// baseline, candidate, baseline, candidate, … so that drift and temperature affect both alike.
+/// An A/B comparison measured in one session on one board, windows interleaved so that drift and temperature affect
+/// both models alike. This is the one interleaving schedule: blocks of `windowsPerSwitch` windows of one model,
+/// alternating baseline, candidate, baseline, … (1 = strict alternation). Blocks exist because a board holds one
+/// model and switching means uploading it again (seconds over a serial line); the i-th baseline window is paired
+/// with the i-th candidate window, which were measured at most one block apart.
 public struct InterleavedComparison: Sendable, Equatable {
     /// Pairs (one baseline and one candidate window each).
     public var pairs: Int
+    /// Windows of one model before switching to the other (at least 1, at most `pairs`).
+    public var windowsPerSwitch: Int
 
-    public init(pairs: Int) { self.pairs = pairs }
+    public init(pairs: Int, windowsPerSwitch: Int = 1) {
+        self.pairs = pairs
+        self.windowsPerSwitch = windowsPerSwitch
+    }
 
     /// The order in which a bench runs the windows: `2 × pairs` entries, baseline first.
     public var schedule: [ComparisonArm] {
-        (0..<(2 * pairs)).map { $0.isMultiple(of: 2) ? .baseline : .candidate }
+        let block = max(1, min(windowsPerSwitch, pairs))
+        var schedule: [ComparisonArm] = []
+        var remaining = pairs
+        while remaining > 0 {
+            let size = min(block, remaining)
+            schedule += Array(repeating: .baseline, count: size) + Array(repeating: .candidate, count: size)
+            remaining -= size
+        }
+        return schedule
     }
 
     /// Splits per-window values (in schedule order) into the two arms.
     public func split<Value>(_ values: [Value]) throws(StatisticsError) -> (baseline: [Value], candidate: [Value]) {
-        guard values.count == 2 * pairs else {
+        let schedule = self.schedule
+        guard values.count == schedule.count else {
             throw .mismatchedCounts(baseline: (values.count + 1) / 2, candidate: values.count / 2)
         }
         var baseline: [Value] = [], candidate: [Value] = []
-        for (index, value) in values.enumerated() {
-            if index.isMultiple(of: 2) { baseline.append(value) } else { candidate.append(value) }
+        for (value, arm) in zip(values, schedule) {
+            if arm == .baseline { baseline.append(value) } else { candidate.append(value) }
         }
         return (baseline, candidate)
     }

@@ -1,0 +1,92 @@
+import DeviceLink
+import PowerMeter
+
+extension BenchConfiguration {
+    /// Opens this configuration's board (for `virtual`: builds the firmware if needed and starts QEMU). The one place
+    /// a configuration becomes a `Board`; `close()` on the board releases it.
+    public func openBoard(timeouts: DeviceTimeouts = .standard) async throws(BenchError) -> any Board {
+        do {
+            return try await board.open(timeouts: timeouts, firmwareVersion: board == .virtual ? firmwareVersion : nil)
+        } catch let error as DeviceError {
+            throw .device(error)
+        } catch {
+            throw .invalidRequest("cannot open the board \(board): \(error)")
+        }
+    }
+
+    /// Opens this configuration's board, runs `body` with it and closes it whatever happens (for commands that need
+    /// the board but no meter: `infer`, `profile`).
+    public func withBoard<Result: Sendable>(_ body: (any Board) async throws -> Result) async throws -> Result {
+        let board = try await openBoard()
+        return try await closing(board.close) { try await body(board) }
+    }
+
+    /// Opens this configuration's meter for `board`: a PPK2 watches the board's marker wire; the simulated meter
+    /// watches the board's RUN_WINDOW reports.
+    public func openMeter(for board: any Board) async throws(BenchError) -> any PowerMeter {
+        switch meter {
+        case let .simulated(simulated):
+            let meter = SimulatedMeter(configuration: simulated)
+            await meter.watch(board.device)
+            return meter
+        case let .ppk2(endpoint, ppk2):
+            do {
+                let transport = try await endpoint.openTransport()
+                return try await PPK2Meter.connect(transport: transport, configuration: ppk2)
+            } catch let error as PowerMeterError {
+                throw .meter(error)
+            } catch {
+                throw .invalidRequest("cannot open the PPK2 at \(endpoint): \(error)")
+            }
+        }
+    }
+}
+
+extension Bench {
+    /// Opens `configuration`'s bench, runs `body` with it and closes it whatever happens: normal return, a thrown
+    /// error, or cancellation. The way to use a bench.
+    public static func with<Result: Sendable>(
+        _ configuration: BenchConfiguration, _ body: (Bench) async throws -> Result
+    ) async throws -> Result {
+        let bench = try await open(configuration)
+        return try await closing(bench.close) { try await body(bench) }
+    }
+
+    /// A bench over a board opened elsewhere (a board kind the configuration cannot name yet, an in-process fake),
+    /// closed with the board however `body` ends. A simulated meter must already watch the board.
+    public static func with<Result: Sendable>(
+        board: any Board, meter: any PowerMeter, _ body: (Bench) async throws -> Result
+    ) async throws -> Result {
+        let bench: Bench
+        do { bench = try await Bench(board: board, meter: meter) } catch {
+            await board.close()
+            throw error
+        }
+        return try await closing(bench.close) { try await body(bench) }
+    }
+
+    /// Opens `configuration`'s bench; the caller must `close()` it. Only for a bench that outlives one scope (the
+    /// process-wide bench of `SharedBench`); everything else uses `with(_:_:)`.
+    public static func open(_ configuration: BenchConfiguration) async throws(BenchError) -> Bench {
+        let board = try await configuration.openBoard()
+        do {
+            let meter = try await configuration.openMeter(for: board)
+            return try await Bench(board: board, meter: meter, boardID: configuration.boardID)
+        } catch {
+            await board.close()
+            throw error
+        }
+    }
+}
+
+/// Runs `body`, then runs `close` however `body` ended (result, error or cancellation): the one close-on-every-path
+/// block of the package.
+func closing<Result>(_ close: () async -> Void, _ body: () async throws -> Result) async throws -> Result {
+    let result: Result
+    do { result = try await body() } catch {
+        await close()
+        throw error
+    }
+    await close()
+    return result
+}
