@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "DeviceLink", targets: ["DeviceLink"]),
         .library(name: "PowerMeter", targets: ["PowerMeter"]),
         .library(name: "Bench", targets: ["Bench"]),
+        .library(name: "Training", targets: ["Training"]),
         .library(name: "HILTesting", targets: ["HILTesting"]),
         .executable(name: "tinyhil", targets: ["tinyhil"]),
     ],
@@ -56,6 +57,18 @@ let package = Package(
         .target(name: "Footprint", dependencies: ["TFLite", "CZlib"]),
         .target(name: "Inference", dependencies: ["TFLite", "CEngine", "CZlib"]),
         .target(name: "Pruning", dependencies: ["TFLite", "Footprint", "Inference"]),
+        // C: float32 matrix products and patch gathering for training, optimised even in debug builds.
+        .target(
+            name: "CTrainingKernels",
+            path: "Sources/CTrainingKernels",
+            cSettings: [.unsafeFlags(["-Wall", "-Wextra", "-Werror", "-std=c99", "-O3"])]
+        ),
+        // Optimised even in debug builds: tests and in-test fine-tuning (HILTesting) train on 55,000 images.
+        .target(
+            name: "Training",
+            dependencies: ["TFLite", "Inference", "CTrainingKernels"],
+            swiftSettings: [.unsafeFlags(["-O"])]
+        ),
         .target(
             name: "DeviceLink",
             dependencies: ["TFLite", "CSerialPort", .product(name: "Logging", package: "swift-log")]
@@ -73,14 +86,14 @@ let package = Package(
         .target(
             name: "HILTesting",
             dependencies: [
-                "Bench", "Pruning",
+                "Bench", "Pruning", "Training",
                 .product(name: "IssueReporting", package: "xctest-dynamic-overlay"),
             ]
         ),
         .executableTarget(
             name: "tinyhil",
             dependencies: [
-                "TFLite", "Footprint", "Inference", "Pruning", "DeviceLink", "PowerMeter", "Bench",
+                "TFLite", "Footprint", "Inference", "Pruning", "Training", "DeviceLink", "PowerMeter", "Bench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -100,6 +113,7 @@ let package = Package(
         .testTarget(name: "FootprintTests", dependencies: ["Footprint", "TinyHILTestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Footprint", "TinyHILTestSupport"]),
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "Inference", "Footprint", "TinyHILTestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Inference", "Pruning", "TinyHILTestSupport"]),
         .testTarget(name: "DeviceLinkTests", dependencies: ["DeviceLink", "Inference", "TinyHILTestSupport"]),
         .testTarget(name: "PowerMeterTests", dependencies: ["PowerMeter", "TinyHILTestSupport"]),
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Inference", "TinyHILTestSupport"]),

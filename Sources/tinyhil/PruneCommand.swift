@@ -3,6 +3,7 @@ import Foundation
 import Inference
 import Pruning
 import TFLite
+import Training
 
 /// `tinyhil prune MODEL -o OUT --method ... (--sparsity S | --ratio R | --ratios FILE)`.
 struct Prune: AsyncParsableCommand {
@@ -93,6 +94,24 @@ struct Prune: AsyncParsableCommand {
     @Flag(help: "Print the before/after report as JSON.")
     var json = false
 
+    @Option(help: "Fine-tune the pruned model for N epochs (with --data fashion-mnist or --finetune-inputs/--finetune-labels), then quantize it back to the input's type.")
+    var finetuneEpochs: Int?
+
+    @Option(help: "Fine-tuning: mini-batch size.")
+    var finetuneBatch: Int = 64
+
+    @Option(help: "Fine-tuning: learning rate (Adam, cosine decay).")
+    var finetuneLr: Float = 1e-3
+
+    @Option(help: "Fine-tuning: .npy training inputs instead of --data.")
+    var finetuneInputs: String?
+
+    @Option(help: "Fine-tuning: .npy integer labels for --finetune-inputs.")
+    var finetuneLabels: String?
+
+    @Flag(help: "Fine-tuning: distil from the unpruned input model as teacher (with labels: half label loss, half distillation).")
+    var distill = false
+
     func validate() throws {
         let modes = [sparsity != nil || nOfM != nil, ratio != nil, ratios != nil, genetic].filter { $0 }.count
         guard modes == 1 else {
@@ -107,9 +126,20 @@ struct Prune: AsyncParsableCommand {
         if (validationInputs == nil) != (validationLabels == nil) {
             throw ValidationError("give both --validation-inputs and --validation-labels")
         }
+        if let finetuneEpochs {
+            guard finetuneEpochs >= 1 else { throw ValidationError("--finetune-epochs must be at least 1") }
+            guard (data != nil) != (finetuneInputs != nil) else {
+                throw ValidationError("--finetune-epochs needs exactly one of --data fashion-mnist and --finetune-inputs X.npy")
+            }
+            if finetuneLabels == nil, finetuneInputs != nil, !distill {
+                throw ValidationError("--finetune-inputs without --finetune-labels needs --distill (the unpruned model as teacher)")
+            }
+        } else if finetuneInputs != nil || finetuneLabels != nil || distill {
+            throw ValidationError("--finetune-inputs, --finetune-labels and --distill go with --finetune-epochs N")
+        }
         if let data {
             guard data == "fashion-mnist" else { throw ValidationError("--data: only 'fashion-mnist' is known (or give --validation-inputs/--validation-labels)") }
-            guard genetic else { throw ValidationError("--data is for --genetic (validation accuracy as fitness)") }
+            guard genetic || finetuneEpochs != nil else { throw ValidationError("--data is for --genetic (validation accuracy as fitness) or --finetune-epochs") }
             guard validationInputs == nil else { throw ValidationError("give either --data or --validation-inputs, not both") }
             guard validationImages > 0 else { throw ValidationError("--validation-images must be positive") }
         }
@@ -135,9 +165,9 @@ struct Prune: AsyncParsableCommand {
         }
         do {
             let original = try Model(bytes: bytes)
-            let pruned: Model
+            var pruned: Model
             let changes: [PruningReport.Change]
-            let label: String
+            var label: String
             if genetic {
                 let criterion = ChannelCriterion(rawValue: method?.rawValue ?? "l1") ?? .l1
                 var validation: ValidationSet?
@@ -212,12 +242,28 @@ struct Prune: AsyncParsableCommand {
                 changes = PruningReport.changes(of: result)
                 label = "unstructured \(method?.rawValue ?? "magnitude"), sparsity \(sparsity ?? 0)\(global ? " (global)" : "")"
             }
+            if let finetuneEpochs {
+                var arguments = ["--epochs", "\(finetuneEpochs)", "--batch", "\(finetuneBatch)", "--lr", "\(finetuneLr)",
+                                 "--seed", "\(seed)"]
+                if json { arguments.append("--quiet") }
+                if let data { arguments += ["--data", data] }
+                if let finetuneInputs { arguments += ["--inputs", finetuneInputs] }
+                if let finetuneLabels { arguments += ["--labels", finetuneLabels] }
+                if distill { arguments += ["--teacher", model] }
+                let training = try TrainingArguments.parse(arguments)
+                let result = try await training.fineTune(pruned, teacher: distill ? original : nil)
+                pruned = result.model
+                let accuracy = result.summary.validationAccuracies.last.map { String(format: ", validation accuracy %.2f %%", $0 * 100) } ?? ""
+                label += "; fine-tuned \(finetuneEpochs) epochs\(distill ? " with distillation" : "")\(result.quantized ? ", re-quantized to int8" : "")\(accuracy)"
+            }
             let prunedBytes = try pruned.serialized()
-            try Data(prunedBytes).write(to: URL(fileURLWithPath: output))
+            try AtomicModelWriter.write(pruned, to: URL(fileURLWithPath: output))
             let report = try PruningReport(method: label, original: original, originalBytes: bytes, pruned: pruned,
                                            prunedBytes: prunedBytes, changes: changes)
             print(json ? try report.json() : report.text())
         } catch let failure as PruneFailure {
+            throw failure
+        } catch let failure as CommandFailure {
             throw failure
         } catch {
             throw PruneFailure("\(model): \(error)")

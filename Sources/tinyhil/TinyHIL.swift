@@ -22,6 +22,8 @@ struct TinyHIL: AsyncParsableCommand {
             ExportCCommand.self,
             Inspect.self,
             Prune.self,
+            Finetune.self,
+            Quantize.self,
             Infer.self,
             Eval.self,
             BenchHost.self,
