@@ -7,9 +7,7 @@ import Foundation
 /// firmware under the Python emulator, UART0 on a pty/socket, marker edges with cycle stamps), remove its entry here,
 /// give `BenchConfiguration` a board choice for it, and open it in `BenchConfiguration.openBoard()`.
 enum PlannedBoard {
-    static let names: [String: String] = [
-        "pico-emulated": "the emulated Raspberry Pi Pico (RP2040 firmware under an emulator) is not available yet; use --bench virtual (the firmware under QEMU) or a real Pico (/dev/ttyACM0, serial:SN)",
-    ]
+    static let names: [String: String] = [:]
 
     static func refuse(_ text: String) throws(BenchError) {
         let name = text.trimmingCharacters(in: .whitespaces)
