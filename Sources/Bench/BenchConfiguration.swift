@@ -47,6 +47,16 @@ public struct BenchConfiguration: Sendable, Equatable {
             firmwareVersion: firmwareVersion)
     }
 
+    /// The Pico firmware under the RP2040 emulator with the simulated Pico meter. The board reports CPU cycles at
+    /// 125 MHz, so the meter turns its windows into time and energy without the instruction-count CPI assumption.
+    public static func emulatedPico(
+        seed: UInt64 = 1, imperfections: SimulatedImperfections = virtualImperfections
+    ) -> Self {
+        BenchConfiguration(
+            board: .emulatedPico, boardID: "emulated-rp2040-pico",
+            meter: .simulated(SimulatedMeter.Configuration(imperfections: imperfections, seed: seed)))
+    }
+
     /// The bench named by the environment: `TINYHIL_BENCH` (a configuration file), or `TINYHIL_PORT` (a board
     /// endpoint) with optional `TINYHIL_METER` (`simulated` or `ppk2:ENDPOINT`). Nil when none is set.
     public static func fromEnvironment(
@@ -66,10 +76,12 @@ public struct BenchConfiguration: Sendable, Equatable {
     }
 
     /// The one meaning of `--bench` (every command, `TINYHIL_BENCH`/`TINYHIL_PORT` alike): `virtual`, a
-    /// configuration file (`.yml`/`.yaml` or any existing file), or a board endpoint (measured with the simulated
-    /// meter). Planned boards (`pico-emulated`) give `BenchError.boardNotAvailable` until they exist.
+    /// `pico-emulated` (the Pico firmware under the RP2040
+    /// emulator), a configuration file (`.yml`/`.yaml` or any existing file), or a board endpoint (measured with the
+    /// simulated meter).
     public static func resolve(_ text: String, seed: UInt64 = 1) throws(BenchError) -> BenchConfiguration {
         if text == "virtual" { return .virtual(seed: seed) }
+        if text == "pico-emulated" { return .emulatedPico(seed: seed) }
         try PlannedBoard.refuse(text)
         let looksLikeConfiguration = text.hasSuffix(".yml") || text.hasSuffix(".yaml")
         if looksLikeConfiguration, !FileManager.default.fileExists(atPath: text) {

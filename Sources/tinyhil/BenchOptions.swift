@@ -2,11 +2,12 @@ import ArgumentParser
 import Bench
 
 /// `--bench` and `--seed`, with one meaning in every command that talks to a board (`BenchConfiguration.resolve`):
-/// `virtual` (the firmware under QEMU with the simulated Pico meter), a bench configuration file (board and meter,
+/// `virtual` (the firmware under QEMU with the simulated Pico meter), `pico-emulated` (the Pico firmware under the
+/// RP2040 emulator, cycles at 125 MHz, simulated meter), a bench configuration file (board and meter,
 /// docs/bench-setup.md), or a board endpoint (/dev/ttyACM0, serial:SN, tcp://host:port, unix:/path, pty:/dev/pts/N)
 /// measured with the simulated meter.
 struct BenchOptions: ParsableArguments {
-    @Option(help: "virtual, a bench configuration file (.yml), or a board endpoint (/dev/ttyACM0, serial:SN, tcp://host:port, unix:/path). Default: virtual (infer: the host engine).")
+    @Option(help: "virtual, pico-emulated, a bench configuration file (.yml), or a board endpoint (/dev/ttyACM0, serial:SN, tcp://host:port, unix:/path). Default: virtual (infer: the host engine).")
     var bench: String?
 
     @Option(help: "Seed of the simulated meter's noise.")

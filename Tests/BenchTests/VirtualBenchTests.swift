@@ -115,17 +115,18 @@ final class BenchConfigurationTests: XCTestCase {
         }
     }
 
-    /// `--bench pico-emulated` is a planned board: a typed "not available yet", in a file as on the command line.
-    func testAPlannedBoardIsRefusedWithATypedError() {
-        for attempt in [{ try BenchConfiguration.resolve("pico-emulated") },
-                        { try BenchConfiguration.parse("board: pico-emulated\n", path: "b.yml") }] {
-            XCTAssertThrowsError(try attempt()) { error in
-                guard case let .boardNotAvailable(name, reason)? = error as? BenchError else {
-                    return XCTFail("expected boardNotAvailable, got \(error)")
-                }
-                XCTAssertEqual(name, "pico-emulated")
-                XCTAssertTrue(reason.contains("not available yet"), reason)
+    /// `--bench pico-emulated` names the emulated Pico, on the command line as in a file; an unknown name is a typed
+    /// configuration error that lists the accepted forms.
+    func testPicoEmulatedResolvesAndUnknownNamesAreRefused() throws {
+        let resolved = try BenchConfiguration.resolve("pico-emulated")
+        XCTAssertEqual(resolved.board, .emulatedPico)
+        XCTAssertEqual(resolved.boardID, "emulated-rp2040-pico")
+        XCTAssertEqual(try BenchConfiguration.parse("board: pico-emulated\n", path: "b.yml").board, .emulatedPico)
+        XCTAssertThrowsError(try BenchConfiguration.resolve("pico-imaginary")) { error in
+            guard case let .configuration(_, _, reason)? = error as? BenchError else {
+                return XCTFail("expected a configuration error, got \(error)")
             }
+            XCTAssertTrue(reason.contains("pico-emulated"), reason)
         }
         XCTAssertEqual(try BenchConfiguration.resolve("virtual").board, .virtual)
         XCTAssertEqual(try BenchConfiguration.resolve("tcp://bench-pi:4000").board, .tcp(host: "bench-pi", port: 4000))

@@ -4,8 +4,8 @@
 /// `device`, and closed exactly once by `close()`, which releases everything it holds (the link, the board lock, an
 /// emulator process).
 ///
-/// Implementations: `VirtualBoard` (QEMU mps2-an385), `ConnectedBoard` (any `DeviceEndpoint` but `virtual`).
-/// Planned: the emulated Pico (`--bench pico-emulated`, see `BenchConfiguration`) and remote benches.
+/// Implementations: `VirtualBoard` (QEMU mps2-an385), `EmulatedPico` (`--bench pico-emulated`: the Pico firmware
+/// under rp2040py), `ConnectedBoard` (any other `DeviceEndpoint`). Planned: remote benches.
 ///
 /// The board's facts (counter unit, clock, capacities, boot count) are its HELLO reply (`facts()`); which model the
 /// board holds is owned by `device` alone (`Device.model`), which forgets it when the boot count changes.

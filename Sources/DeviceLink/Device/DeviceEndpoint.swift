@@ -1,11 +1,13 @@
 import Foundation
 
 /// Where a bench's board is, as written on a command line or in a configuration:
-/// `virtual`, `/dev/ttyACM0`, `serial:E6614103E7452D2F` (USB serial number), `tcp://host:port`, `unix:/path`,
+/// `virtual`, `pico-emulated`, `/dev/ttyACM0`, `serial:E6614103E7452D2F` (USB serial number), `tcp://host:port`, `unix:/path`,
 /// `pty:/dev/pts/5`.
 public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
     /// The firmware under QEMU (`VirtualBoard`).
     case virtual
+    /// The Pico firmware under the RP2040 emulator (`EmulatedPico`), written `pico-emulated`.
+    case emulatedPico
     /// A serial port by path (libserialport; `/dev/pts/*` paths are opened with termios instead).
     case serialPath(String)
     /// A USB serial port chosen by its USB serial number (survives re-enumeration).
@@ -21,13 +23,14 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
     public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         public var text: String
         public var description: String {
-            "cannot understand bench '\(text)': use virtual, /dev/ttyACM0, serial:SERIALNUMBER, tcp://host:port, unix:/path or pty:/dev/pts/N"
+            "cannot understand bench '\(text)': use virtual, pico-emulated, /dev/ttyACM0, serial:SERIALNUMBER, tcp://host:port, unix:/path or pty:/dev/pts/N"
         }
     }
 
     public static func parse(_ text: String) throws(ParseError) -> DeviceEndpoint {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "virtual" || trimmed == "qemu" { return .virtual }
+        if trimmed == "pico-emulated" { return .emulatedPico }
         if let rest = trimmed.dropPrefix("serial:"), !rest.isEmpty { return .serialNumber(rest) }
         if let rest = trimmed.dropPrefix("unix:"), !rest.isEmpty { return .unixSocket(path: rest) }
         if let rest = trimmed.dropPrefix("pty:"), !rest.isEmpty { return .pseudoTerminal(path: rest) }
@@ -51,6 +54,7 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .virtual: "virtual"
+        case .emulatedPico: "pico-emulated"
         case let .serialPath(path): path
         case let .serialNumber(serial): "serial:\(serial)"
         case let .tcp(host, port): "tcp://\(host):\(port)"
@@ -67,6 +71,9 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .virtual:
             return try await VirtualBoard.start(timeouts: timeouts, firmwareVersion: firmwareVersion)
+        case .emulatedPico:
+            // The emulator is about 100 times slower than a Pico: its own timeouts, whatever the caller's.
+            return try await EmulatedPico.start(timeouts: EmulatedPico.timeouts)
         default:
             let lock = try BoardLock.acquire(keys: lockKeys(), endpoint: description)
             let transport: any Transport
@@ -89,6 +96,7 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
     public func openTransport() async throws(TransportError) -> any Transport {
         switch self {
         case .virtual: throw .openFailed(endpoint: "virtual", reason: "use VirtualBoard.start() for the virtual board")
+        case .emulatedPico: throw .openFailed(endpoint: "pico-emulated", reason: "use EmulatedPico.start() for the emulated Pico")
         case let .serialPath(path): return try SerialPortTransport(path: path)
         case let .serialNumber(serial): return try SerialPortTransport(serialNumber: serial)
         case let .tcp(host, port): return try await SocketTransport.connect(host: host, port: port)
