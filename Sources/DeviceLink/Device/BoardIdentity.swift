@@ -31,6 +31,8 @@ public struct BoardIdentity: Equatable, Sendable {
         switch endpoint {
         case .virtual:
             return BoardIdentity(keys: ["virtual"])
+        case .emulatedPico:
+            return BoardIdentity(keys: ["emulated-pico"])
         case let .serialNumber(serial):
             let listed = ports ?? ((try? SerialPortInfo.all()) ?? [])
             let paths = listed.filter { $0.usbSerialNumber == serial }.map { "path-" + realPath($0.path) }
