@@ -1,4 +1,5 @@
 import Foundation
+import TinyHILTestSupport
 import XCTest
 @testable import Bench
 
@@ -40,7 +41,7 @@ final class BudgetLogTests: XCTestCase {
             process.executableURL = binary
             process.arguments = ["budgets", path, "-o", path + ".md", "--fail-on-broken"]
             try process.run()
-            process.waitUntilExit()
+            process.waitForExit()
             return process.terminationStatus
         }
         XCTAssertEqual(try exitStatus([record(true), record(true)]), 0)

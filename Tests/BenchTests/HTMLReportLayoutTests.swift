@@ -1,4 +1,5 @@
 import Foundation
+import TinyHILTestSupport
 import XCTest
 import PowerMeter
 @testable import Bench
@@ -178,7 +179,7 @@ final class HTMLReportLayoutTests: XCTestCase {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        process.waitForExit()
         XCTAssertEqual(process.terminationStatus, 0, "chromium \(arguments.first ?? "") exited with \(process.terminationStatus)")
         return text
     }

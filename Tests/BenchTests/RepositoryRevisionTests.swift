@@ -1,4 +1,5 @@
 import Foundation
+import TinyHILTestSupport
 import XCTest
 
 @testable import Bench
@@ -23,7 +24,7 @@ final class RepositoryRevisionTests: XCTestCase {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        process.waitForExit()
         XCTAssertEqual(process.terminationStatus, 0, "git \(arguments)")
     }
 

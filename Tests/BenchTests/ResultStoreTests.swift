@@ -1,4 +1,5 @@
 import Foundation
+import TinyHILTestSupport
 import XCTest
 @testable import Bench
 
@@ -91,7 +92,7 @@ final class ResultStoreTests: XCTestCase {
             }
         }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.waitForExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
         XCTAssertGreaterThanOrEqual(committed.count, 200, "the writer stopped before being killed")
 

