@@ -119,7 +119,12 @@ let package = Package(
         .testTarget(name: "BenchTests", dependencies: ["Bench", "Inference", "TinyHILTestSupport"]),
         .testTarget(
             name: "HILTests",
-            dependencies: ["HILTesting", "TinyHILTestSupport"],
+            dependencies: [
+                "HILTesting", "TinyHILTestSupport",
+                // Without it IssueReporting cannot reach Swift Testing: a broken budget in a @Test only prints
+                // "An issue was recorded without linking the Testing framework" and the test passes.
+                .product(name: "IssueReportingTestSupport", package: "xctest-dynamic-overlay"),
+            ],
             path: "HILTests"
         ),
     ],
