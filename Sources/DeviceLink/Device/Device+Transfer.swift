@@ -96,32 +96,6 @@ extension Device {
         return output
     }
 
-    /// INFER_BATCH's fallback for inputs too large for any batch frame: one chunked INFER per input.
-    func inferOneByOne(_ inputs: [[UInt8]], mode: BatchResultMode, model: ModelInfo) async throws(DeviceError)
-        -> [BatchItemResult]
-    {
-        var results: [BatchItemResult] = []
-        for input in inputs {
-            let inline = try await inlineOrStaged(input)
-            let payload = try await exchange(.infer(input: inline), timeout: timeouts.inference(count: 1))
-            var reply = try Self.decode { () throws(ProtocolError) in try InferReply(payload: payload) }
-            if reply.output.isEmpty && model.outputBytes > 0 && !outputsFitReply(model) {
-                reply.output = try await fetchOutputs(model)
-            }
-            switch mode {
-            case .fullOutput: results.append(.fullOutput(counter: reply.counter, output: reply.output))
-            case .top1:
-                guard let first = model.outputs.first,
-                    let top = TopOne(output: Array(reply.output.prefix(Int(first.bytes))), tensorType: first.type)
-                else {
-                    throw .batchTooLarge(message: "top-1 of this output type needs the board's INFER_BATCH, and one input does not fit its frame")
-                }
-                results.append(.top1(counter: reply.counter, index: top.index, value: top.value))
-            }
-        }
-        return results
-    }
-
     // MARK: - Bounded timeouts
 
     /// The most reply bytes one frame can carry: a board may report any tensor size, but never sends more than its

@@ -1,7 +1,7 @@
 /// A board running TinyHIL firmware, reached over any `Transport`: the typed async API over docs/protocol.md.
 ///
 /// Every call ends with a result or a typed `DeviceError` within its timeout (`DeviceTimeouts`). Requests go one at a
-/// time (INFER_BATCH pipelines up to HELLO's `max_outstanding`); each frame is preceded by a 0x00 so a board holding
+/// time (INFER_BATCH pipelines up to HELLO's `max_outstanding`, Device+Batch.swift); each frame is preceded by a 0x00 so a board holding
 /// garbage resynchronises; a timed-out request is re-sent with the same sequence number, which the board's
 /// duplicate suppression turns into a re-sent reply rather than a second execution. Only frames that pass the CRC
 /// and carry the request's sequence number and reply type are accepted.
@@ -12,7 +12,7 @@ public actor Device {
     public private(set) var boardInfo: HelloReply?
     /// The model the board holds (after `load`).
     public internal(set) var model: ModelInfo?
-    public private(set) var statistics = LinkStatistics()
+    public internal(set) var statistics = LinkStatistics()
 
     let transport: any Transport
     private let lock: BoardLock?
@@ -84,17 +84,6 @@ public actor Device {
                     .invalidValue(message: "INFER reply", field: "output bytes", value: Int64(reply.output.count)))
             }
             return reply
-        }
-    }
-
-    /// Runs many inputs, as many per frame as fit, with up to `max_outstanding` frames in flight.
-    /// `allowRetry`: re-send a frame whose reply timed out (the board may then run some inputs twice, which does not
-    /// change results; set false when the board's activity is being measured).
-    public func inferBatch(_ inputs: [[UInt8]], mode: BatchResultMode = .fullOutput, allowRetry: Bool = true)
-        async throws(DeviceError) -> [BatchItemResult]
-    {
-        try await serialized { () async throws(DeviceError) -> [BatchItemResult] in
-            try await self.inferBatchUnlocked(inputs, mode: mode, allowRetry: allowRetry)
         }
     }
 
@@ -222,77 +211,6 @@ public actor Device {
         return loaded
     }
 
-    private func inferBatchUnlocked(_ inputs: [[UInt8]], mode: BatchResultMode, allowRetry: Bool)
-        async throws(DeviceError) -> [BatchItemResult]
-    {
-        let model = try requireModel()
-        let info = try await introduced()
-        for input in inputs { try checkInput(input, model: model) }
-        if inputs.isEmpty { return [] }
-        let perFrame = BatchPlan.inputsPerFrame(
-            inputBytes: model.inputBytes, outputBytes: model.outputBytes, mode: mode, maxPayloadBytes: Int(info.maxPayloadBytes))
-        guard perFrame > 0 else { return try await inferOneByOne(inputs, mode: mode, model: model) }
-        let groups = stride(from: 0, to: inputs.count, by: perFrame).map { Array(inputs[$0..<min($0 + perFrame, inputs.count)]) }
-        let window = max(1, Int(info.maxOutstanding))
-        /// One frame of `count` inputs: its inferences plus moving its request and reply.
-        func batchTimeout(_ count: Int) -> Duration {
-            timeouts.inference(count: count) + timeouts.transfer(bytes: 2 * Int(info.maxPayloadBytes) + 64)
-        }
-        var results = [[BatchItemResult]?](repeating: nil, count: groups.count)
-        var outstanding: [(group: Int, sequence: UInt16)] = []
-        var attemptsUsed = 1
-        var nextGroup = 0
-        var completed = 0
-        let maxAttempts = allowRetry ? timeouts.attempts : 1
-        var deadline = ContinuousClock.now
-
-        while completed < groups.count {
-            while outstanding.count < window && nextGroup < groups.count {
-                let sequence = allocateSequence()
-                statistics.requests += 1
-                try await send(.inferBatch(mode: mode, inputs: groups[nextGroup]), sequence: sequence)
-                if outstanding.isEmpty { deadline = .now + batchTimeout(groups[nextGroup].count) }
-                outstanding.append((nextGroup, sequence))
-                nextGroup += 1
-            }
-            let waiting = Set(outstanding.map(\.sequence))
-            let replyType = MessageType.inferBatch.replyType
-            let frame = try await receive(until: deadline) { frame in
-                waiting.contains(frame.sequence) && (frame.type == replyType || frame.type == MessageType.error.rawValue)
-            }
-            guard let frame else {
-                guard attemptsUsed < maxAttempts else {
-                    statistics.timeouts += 1
-                    throw .timedOut(
-                        command: "INFER_BATCH", endpoint: endpoint,
-                        timeoutSeconds: Self.seconds(batchTimeout(perFrame)), attempts: attemptsUsed)
-                }
-                attemptsUsed += 1
-                for entry in outstanding {
-                    statistics.retries += 1
-                    try await send(.inferBatch(mode: mode, inputs: groups[entry.group]), sequence: entry.sequence)
-                }
-                deadline = .now + outstanding.reduce(Duration.zero) { $0 + batchTimeout(groups[$1.group].count) }
-                continue
-            }
-            guard let position = outstanding.firstIndex(where: { $0.sequence == frame.sequence }) else { continue }
-            let group = outstanding[position].group
-            if frame.type == MessageType.error.rawValue { throw try boardError(frame.payload, command: .inferBatch) }
-            let reply: InferBatchReply
-            reply = try Self.decode { () throws(ProtocolError) in
-                try InferBatchReply(payload: frame.payload, mode: mode, outputBytes: model.outputBytes)
-            }
-            guard reply.results.count == groups[group].count else {
-                throw .protocolViolation(.invalidValue(message: "INFER_BATCH reply", field: "count", value: Int64(reply.results.count)))
-            }
-            results[group] = reply.results
-            outstanding.remove(at: position)
-            completed += 1
-            if let oldest = outstanding.first { deadline = .now + batchTimeout(groups[oldest.group].count) }
-        }
-        return results.flatMap { $0 ?? [] }
-    }
-
     // MARK: - Link
 
     func serialized<T: Sendable>(_ body: () async throws(DeviceError) -> T) async throws(DeviceError) -> T {
@@ -318,7 +236,7 @@ public actor Device {
         guard input.count == model.inputBytes else { throw .inputSizeMismatch(expectedBytes: model.inputBytes, gotBytes: input.count) }
     }
 
-    private func allocateSequence() -> UInt16 {
+    func allocateSequence() -> UInt16 {
         lastSequence = lastSequence == UInt16.max ? 1 : lastSequence + 1
         return lastSequence
     }
@@ -368,13 +286,13 @@ public actor Device {
         }
     }
 
-    private func boardError(_ payload: [UInt8], command: MessageType) throws(DeviceError) -> DeviceError {
+    func boardError(_ payload: [UInt8], command: MessageType) throws(DeviceError) -> DeviceError {
         let reply: ErrorReply
         reply = try Self.decode { () throws(ProtocolError) in try ErrorReply(payload: payload) }
         return DeviceError(board: reply, command: command)
     }
 
-    private func send(_ request: Request, sequence: UInt16) async throws(DeviceError) {
+    func send(_ request: Request, sequence: UInt16) async throws(DeviceError) {
         let frame = Frame(type: request.type.rawValue, sequence: sequence, payload: request.payload)
         let wire = [0] + frame.wireBytes  // leading delimiter flushes any garbage the board holds
         do { try await transport.write(wire) } catch { throw Self.linkError(error, endpoint: endpoint) }
@@ -383,7 +301,7 @@ public actor Device {
 
     /// Reads until a frame satisfying `accept` arrives (returned) or `deadline` passes (nil). Other valid frames are
     /// stale replies and are discarded.
-    private func receive(until deadline: ContinuousClock.Instant, accept: (Frame) -> Bool) async throws(DeviceError) -> Frame? {
+    func receive(until deadline: ContinuousClock.Instant, accept: (Frame) -> Bool) async throws(DeviceError) -> Frame? {
         while true {
             while let frame = decoder.nextFrame() {
                 if accept(frame) { return frame }
