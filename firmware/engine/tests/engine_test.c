@@ -589,7 +589,7 @@ static int check_srdhm_identity(void) {
  * definition with a 64-bit product: every multiplier >= 0 the engine can produce, every shift. */
 static int check_mbqm_armv6m(void) {
   uint64_t st = 0x2545F4914F6CDD1Dull;
-  const int32_t edge[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MIN + 1, 1 << 30, -(1 << 30), 65535, -65536, 65536};
+  const int32_t edge[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MIN + 1, 1 << 30, -(1 << 30), 65535, -65536, 65536, 32767, -32768, 32768, -32769};
   const int edges = (int)(sizeof(edge) / sizeof(edge[0]));
   long checked = 0;
   for (long it = 0; it < 2000000; it++) {

@@ -67,6 +67,20 @@ static void dot4_s8(const int8_t *x, const int8_t *w, int32_t k, int32_t *s) {
   s[3] = s3;
 }
 
+/* s[r] += sum_{i<k} x[i] * w[r*k + i], r = 0, 1; k >= 1 (two sums fit the low registers in C) */
+static void dot2_s8(const int8_t *x, const int8_t *w, int32_t k, int32_t *s) {
+  const int8_t *w1 = w + k;
+  int32_t s0 = 0, s1 = 0, i = k;
+  do {
+    i--;
+    const int32_t xv = x[i];
+    s0 += xv * w[i];
+    s1 += xv * w1[i];
+  } while (i != 0);
+  s[0] = (int32_t)((uint32_t)s[0] + (uint32_t)s0);
+  s[1] = (int32_t)((uint32_t)s[1] + (uint32_t)s1);
+}
+
 static int32_t dot1_s8(const int8_t *x, const int8_t *w, int32_t k) {
   int32_t s = 0, i = k;
   do {
@@ -86,6 +100,13 @@ static void outputs_s8(const int8_t *x, const int8_t *w, int32_t k, int32_t n, c
     dot4_s8(x, w + c * k, k, acc);
     for (int32_t j = 0; j < 4; j++)
       y[c + j] = (int8_t)th_clamp(th_mbqm_armv6m(acc[j], mult[c + j], shift[c + j]) + ozp, lo, hi);
+  }
+  if (c + 2 <= n) {
+    int32_t acc[2] = {bias[c], bias[c + 1]};
+    dot2_s8(x, w + c * k, k, acc);
+    for (int32_t j = 0; j < 2; j++)
+      y[c + j] = (int8_t)th_clamp(th_mbqm_armv6m(acc[j], mult[c + j], shift[c + j]) + ozp, lo, hi);
+    c += 2;
   }
   for (; c < n; c++) {
     const int32_t acc = (int32_t)((uint32_t)bias[c] + (uint32_t)dot1_s8(x, w + c * k, k));
