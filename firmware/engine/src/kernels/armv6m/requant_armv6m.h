@@ -59,4 +59,24 @@ static TH_ALWAYS_INLINE int32_t th_mbqm_armv6m(int32_t x, int32_t multiplier, in
   return right == 0 ? h : th_rdbp_armv6m(h, right);
 }
 
+
+/* The per-channel requantization of an operator whose every channel shifts right by 1..15 (the
+ * usual case), in the form the Cortex-M0+ loop uses: the channel's shift is replaced at prepare
+ * by enc = 2^(14+r) + (15+r), so that for |x| < 2^15 the result is
+ *   (t + 2^(14+r) - (t < 0) * 2^15) >> (15+r),  t = x * mh + ((x * ml) >> 16) + 2^14
+ * (th_mbqm_armv6m's fast path with the constants precomputed), and otherwise th_mbqm_armv6m. */
+#define TH_REQUANT_ENC_SHIFT_MASK 31
+static inline int th_requant_encodable(int32_t shift) { return shift <= -1 && shift >= -15; }
+static inline int32_t th_requant_encode(int32_t shift) { return (int32_t)((1u << (14 - shift)) + (uint32_t)(15 - shift)); }
+static inline int32_t th_requant_decode_right(int32_t enc) { return (enc & TH_REQUANT_ENC_SHIFT_MASK) - 15; }
+
+static TH_ALWAYS_INLINE int32_t th_requant_encoded(int32_t x, int32_t multiplier, int32_t enc) {
+  if ((int32_t)(int16_t)x != x) return th_mbqm_armv6m(x, multiplier, -th_requant_decode_right(enc));
+  const int32_t ml = (int32_t)((uint32_t)multiplier & 0xffffu), mh = (int32_t)((uint32_t)multiplier >> 16);
+  int32_t t = x * mh + ((x * ml) >> 16) + 16384;
+  t -= t < 0 ? 32768 : 0;
+  const int32_t s = enc & TH_REQUANT_ENC_SHIFT_MASK;
+  return (t + (enc - s)) >> s;
+}
+
 #endif
