@@ -119,7 +119,10 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Inference", "Pruning", "TinyHILTestSupport"]),
         .testTarget(name: "DeviceLinkTests", dependencies: ["DeviceLink", "Inference", "TinyHILTestSupport"]),
         .testTarget(name: "PowerMeterTests", dependencies: ["PowerMeter", "TinyHILTestSupport"]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "Inference", "TinyHILTestSupport"]),
+        .testTarget(
+            name: "BenchTests",
+            dependencies: ["Bench", "Inference", "TinyHILTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The command line: subcommands, options, help layout, deprecated forms (the executable, imported @testable).
         .testTarget(name: "TinyHILCommandTests", dependencies: ["tinyhil", "TFLite", "TinyHILTestSupport"]),
         .testTarget(
