@@ -2,6 +2,7 @@ import Bench
 import DeviceLink
 import Foundation
 import PowerMeter
+import TinyHILTestSupport
 import XCTest
 
 /// `bench.yml` in YAML: several boards per bench host selected by name, the flat one-board files of before, and a
@@ -161,5 +162,24 @@ final class BenchFileTests: XCTestCase {
         }
         // An endpoint on the command line is checked like a file's value, with odd characters taken literally.
         XCTAssertEqual(try BenchConfiguration.resolve("tcp://[::1]:4000").board, .tcp(host: "::1", port: 4000))
+    }
+
+    /// docs/bench-setup.md stays true: its bench files (the flat one and the one with several boards) load, every
+    /// board of them resolves, and the error it quotes for marker_pin is the one the parser gives.
+    func testTheBenchFilesInTheDocsLoad() throws {
+        let document = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("docs/bench-setup.md"), encoding: .utf8)
+        let blocks = document.components(separatedBy: "```yaml\n").dropFirst().compactMap { $0.components(separatedBy: "```").first }
+        XCTAssertEqual(blocks.count, 2, "docs/bench-setup.md: the flat and the several-boards example")
+        let flat = try BenchFile.parse(blocks[0], path: "flat")
+        XCTAssertTrue(flat.isFlat)
+        let host = try BenchFile.parse(blocks[1], path: "/etc/tinyhil/bench.yml")
+        XCTAssertEqual(host.boards.map(\.name), ["pico-1", "pico-2", "rehearsal"])
+        for entry in host.boards { XCTAssertNoThrow(try host.configuration(board: entry.name)) }
+        XCTAssertEqual(try host.configuration(board: nil).boardID, "pico-bench-1")
+
+        let broken = blocks[1].replacingOccurrences(of: "    marker_pin: 1\n", with: "    marker_pin: 9\n")
+        XCTAssertThrowsError(try BenchFile.parse(broken, path: "/etc/tinyhil/bench.yml")) { error in
+            XCTAssertTrue(document.contains("\(error)"), "docs/bench-setup.md should quote: \(error)")
+        }
     }
 }
