@@ -10,6 +10,7 @@ struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
         abstract: "Run one inference on a board and print instructions/cycles per operator with its share of the total.",
+        usage: "tinyhil profile <model> [--bench <bench>] [--inputs <inputs>] [<options>]",  // fits 80 columns; the options are listed below
         discussion: """
             The virtual board (QEMU -icount) counts instructions, not Cortex-M0+ cycles; real boards report cycles. \
             The table states the unit. The profile is recorded in the result store (unless --no-record), and \
