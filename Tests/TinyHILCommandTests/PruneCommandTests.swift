@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Footprint
 import TFLite
 import Testing
 import TinyHILTestSupport
@@ -112,6 +113,21 @@ import TinyHILTestSupport
         let zeros = data.filter { $0 == zeroPoint }.count
         // 96,000 weights, 72,000 zeroed (a few were zero already, so at least that many).
         #expect(zeros >= 72_000 && zeros <= 72_000 + 96)
+    }
+
+    /// LeNet has 598,104 MACs (conv 26·26·12·9 + 11·11·32·9·12, dense 800·120 + 120·84 + 84·10, by hand); a
+    /// search under half of that writes a model within the limit.
+    @Test func searchWritesAModelWithinTheMACLimit() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prune-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let original = try Model(contentsOf: Fixtures.model("lenet_int8"))
+        #expect(try ModelFootprint(model: original).macs == 598_104)
+        let output = directory.appendingPathComponent("s.tflite").path
+        try await run(["prune", "search", Fixtures.model("lenet_int8").path, "-o", output, "--max-macs", "299052",
+                       "--generations", "2", "--population", "4", "--json"])
+        let searched = try Model(contentsOf: URL(fileURLWithPath: output))
+        #expect(try ModelFootprint(model: searched).macs <= 299_052)
     }
 
     private func run(_ arguments: [String]) async throws {
