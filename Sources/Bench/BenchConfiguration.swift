@@ -70,7 +70,8 @@ public struct BenchConfiguration: Sendable, Equatable {
     /// existing file; `board` names one of its boards), or a board endpoint (measured with the simulated meter).
     public static func resolve(_ text: String, seed: UInt64 = 1, board: String? = nil) throws(BenchError) -> BenchConfiguration {
         let looksLikeConfiguration = text.hasSuffix(".yml") || text.hasSuffix(".yaml")
-        let isFile = !text.hasPrefix("/dev/") && FileManager.default.fileExists(atPath: text)
+        let isName = text == "virtual" || text == "pico-emulated"
+        let isFile = !isName && !text.hasPrefix("/dev/") && FileManager.default.fileExists(atPath: text)
         if let board, !isFile {
             throw .configuration(path: text, line: nil,
                                  reason: "--board \(board) selects a board of a bench file, but '\(text)' is not one (docs/bench-setup.md)")

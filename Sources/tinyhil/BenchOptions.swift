@@ -22,7 +22,8 @@ struct BenchOptions: ParsableArguments {
         let environmentBoard = ProcessInfo.processInfo.environment["TINYHIL_BOARD"].flatMap { $0.isEmpty ? nil : $0 }
         let text = bench ?? "virtual"
         // TINYHIL_BOARD applies to bench files only, so it never spoils `--bench virtual` or an endpoint.
-        let isFile = !text.hasPrefix("/dev/") && FileManager.default.fileExists(atPath: text)
+        let isFile = !["virtual", "pico-emulated"].contains(text) && !text.hasPrefix("/dev/")
+            && FileManager.default.fileExists(atPath: text)
         return try BenchConfiguration.resolve(text, seed: seed, board: board ?? (isFile ? environmentBoard : nil))
     }
 }
