@@ -11,6 +11,8 @@ import PowerMeter
 /// meter: ppk2:/dev/ttyACM1           # or simulated
 /// supply_volts: 3.3
 /// marker_pin: 0                      # PPK2 logic input the board's marker GPIO is wired to
+/// firmware: check                    # or reflash, any (FirmwarePolicy: a board running another build)
+/// flash_via: bootsel                 # or openocd (how `reflash` and `tinyhil flash` flash the Pico)
 /// ```
 /// For the simulated meter: `seed`, `sample_noise`, `window_noise` (relative standard deviations).
 public struct BenchConfiguration: Sendable, Equatable {
@@ -25,12 +27,22 @@ public struct BenchConfiguration: Sendable, Equatable {
     /// Virtual board only: build and run the firmware with this version baked in (`make FIRMWARE_VERSION=…`)
     /// instead of the Makefile's default — how results for several firmware versions are produced without hardware.
     public var firmwareVersion: String?
+    /// Real boards: what opening the bench does when the board runs other firmware than this checkout builds
+    /// (`firmware:` key; default `check`).
+    public var firmwarePolicy: FirmwarePolicy
+    /// How `firmwarePolicy == .reflash` (and `tinyhil flash --bench FILE`) flashes the board (`flash_via:` key).
+    public var flashMethod: FlashMethod
 
-    public init(board: DeviceEndpoint, boardID: String? = nil, meter: MeterChoice, firmwareVersion: String? = nil) {
+    public init(
+        board: DeviceEndpoint, boardID: String? = nil, meter: MeterChoice, firmwareVersion: String? = nil,
+        firmwarePolicy: FirmwarePolicy = .check, flashMethod: FlashMethod = .bootsel
+    ) {
+        self.flashMethod = flashMethod
         self.board = board
         self.boardID = boardID
         self.meter = meter
         self.firmwareVersion = firmwareVersion
+        self.firmwarePolicy = firmwarePolicy
     }
 
     /// The default imperfections of the virtual bench's meter: 1 % window-to-window variation (the Pico study saw
@@ -155,10 +167,27 @@ public struct BenchConfiguration: Sendable, Equatable {
             throw .configuration(path: path, line: values["meter"]?.line,
                                  reason: "meter must be 'simulated' or 'ppk2:ENDPOINT', found '\(meterText)'")
         }
-        return BenchConfiguration(board: board, boardID: values["board_id"]?.value, meter: meter)
+        var policy = FirmwarePolicy.check
+        if let entry = values["firmware"] {
+            guard let chosen = FirmwarePolicy(rawValue: entry.value) else {
+                throw .configuration(path: path, line: entry.line,
+                                     reason: "firmware must be check, reflash or any, found '\(entry.value)'")
+            }
+            policy = chosen
+        }
+        var flashMethod = FlashMethod.bootsel
+        if let entry = values["flash_via"] {
+            guard let chosen = FlashMethod(rawValue: entry.value) else {
+                throw .configuration(path: path, line: entry.line,
+                                     reason: "flash_via must be bootsel or openocd, found '\(entry.value)'")
+            }
+            flashMethod = chosen
+        }
+        return BenchConfiguration(board: board, boardID: values["board_id"]?.value, meter: meter, firmwarePolicy: policy,
+                                  flashMethod: flashMethod)
     }
 
     static let knownKeys: Set<String> = [
-        "board", "board_id", "meter", "supply_volts", "marker_pin", "seed", "sample_noise", "window_noise",
+        "board", "board_id", "meter", "supply_volts", "marker_pin", "seed", "sample_noise", "window_noise", "firmware", "flash_via",
     ]
 }

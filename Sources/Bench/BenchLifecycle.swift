@@ -4,7 +4,21 @@ import PowerMeter
 extension BenchConfiguration {
     /// Opens this configuration's board (for `virtual`: builds the firmware if needed and starts QEMU). The one place
     /// a configuration becomes a `Board`; `close()` on the board releases it.
+    ///
+    /// A real board (any other endpoint) must run the firmware this checkout builds: its HELLO build id and version
+    /// are checked against `FirmwareIdentity.expected` following `firmwarePolicy` (see `verifyFirmware`).
     public func openBoard(timeouts: DeviceTimeouts = .standard) async throws(BenchError) -> any Board {
+        let opened = try await openBoardUnchecked(timeouts: timeouts)
+        switch board {
+        case .virtual, .emulatedPico: return opened  // started from this checkout's build
+        default:
+            return try await verifyFirmware(of: opened, flasher: defaultFlasher) { () async throws -> any Board in
+                try await self.openBoardUnchecked(timeouts: timeouts)
+            }
+        }
+    }
+
+    private func openBoardUnchecked(timeouts: DeviceTimeouts) async throws(BenchError) -> any Board {
         do {
             return try await board.open(timeouts: timeouts, firmwareVersion: board == .virtual ? firmwareVersion : nil)
         } catch let error as DeviceError {
