@@ -13,9 +13,14 @@ struct BenchOptions: ParsableArguments {
     @Option(help: "Seed of the simulated meter's noise.")
     var seed: UInt64 = 1
 
+    @Flag(help: "A real board running another firmware build than this checkout's is flashed first (as 'firmware: reflash' in a bench configuration) instead of refused.")
+    var reflash = false
+
     /// The bench to use; `virtual` when `--bench` was not given.
     func configuration() throws -> BenchConfiguration {
-        try BenchConfiguration.resolve(bench ?? "virtual", seed: seed)
+        var configuration = try BenchConfiguration.resolve(bench ?? "virtual", seed: seed)
+        if reflash { configuration.firmwarePolicy = .reflash }
+        return configuration
     }
 }
 
