@@ -36,12 +36,16 @@ extension BenchConfiguration {
     }
 
     /// Opens this configuration's meter for `board`: a PPK2 watches the board's marker wire; the simulated meter
-    /// watches the board's RUN_WINDOW reports.
+    /// watches the emulated Pico's GP22 edges, or any other board's RUN_WINDOW reports.
     public func openMeter(for board: any Board) async throws(BenchError) -> any PowerMeter {
         switch meter {
         case let .simulated(simulated):
             let meter = SimulatedMeter(configuration: simulated)
-            await meter.watch(board.device)
+            if let pico = board as? EmulatedPico {
+                await meter.watchMarker(of: pico)  // GP22's edges, as a PPK2 would see them
+            } else {
+                await meter.watch(board.device)
+            }
             return meter
         case let .ppk2(endpoint, ppk2):
             do {
