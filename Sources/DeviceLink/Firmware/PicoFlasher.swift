@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Puts the host's firmware build on a real board (`tinyhil flash`, and `FirmwarePolicy.reflash` when a bench opens
 /// a stale board).
@@ -54,6 +55,8 @@ public struct PicoFlasher: BoardFlasher {
         public var identity: FirmwareIdentity
     }
 
+    static let logger = Logger(label: "tinyhil.flash")
+
     public func flash(firmwareBoard: String, endpoint: DeviceEndpoint) async throws {
         guard firmwareBoard == "pico" else {
             throw FlashError.imageUnusable(path: "firmware/boards/\(firmwareBoard)",
@@ -73,7 +76,15 @@ public struct PicoFlasher: BoardFlasher {
         switch method {
         case .bootsel:
             let target: UF2Drive
-            if let drive { target = try UF2Drive(path: drive) } else { target = try await UF2Drive.find(timeout: driveTimeout) }
+            if let drive {
+                target = try UF2Drive(path: drive)
+            } else if let mounted = try? await UF2Drive.find(timeout: .zero) {
+                target = mounted
+            } else {
+                Self.logger.notice(
+                    "waiting up to \(driveTimeout) for the Pico's RPI-RP2 drive: hold BOOTSEL while plugging the Pico in (and mount the drive if your system does not)")
+                target = try await UF2Drive.find(timeout: driveTimeout)
+            }
             written = try target.write(uf2: build.appendingPathComponent("firmware.uf2"))
         case .openocd:
             try await openOCD.program(elf: build.appendingPathComponent("firmware.elf"))
