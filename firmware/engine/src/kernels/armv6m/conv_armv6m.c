@@ -202,7 +202,7 @@ void th_requant_store_armv6m(const int32_t *acc, int8_t *y, int32_t n, const th_
 }
 #endif
 
-/* requantizes and stores n (1..4) outputs of channels c.. */
+/* requantizes and stores n (1..16) outputs of channels c.. */
 static void store_outputs(const int32_t *acc, int32_t c, int32_t n, const th_conv_params *p, int8_t *y) {
   if (p->armv6m == 2) {
     const th_requant_args a = {p->multiplier + c, p->shift + c, p->output_zp, p->act_min, p->act_max};
@@ -217,21 +217,23 @@ static void store_outputs(const int32_t *acc, int32_t c, int32_t n, const th_con
 /* y[c] for c < n from the patch x (k values) and filter rows w (k values each) */
 static void outputs_s8(const int8_t *x, const int8_t *w, int32_t k, int32_t n, const th_conv_params *p, int8_t *y) {
   const int32_t *bias = p->filter_sum;
-  int32_t c = 0;
-  for (; c + 4 <= n; c += 4) {
-    int32_t acc[4] = {bias[c], bias[c + 1], bias[c + 2], bias[c + 3]};
-    dot4_s8(x, w + c * k, k, acc);
-    store_outputs(acc, c, 4, p, y);
-  }
-  if (c + 2 <= n) {
-    int32_t acc[2] = {bias[c], bias[c + 1]};
-    dot2_s8(x, w + c * k, k, acc);
-    store_outputs(acc, c, 2, p, y);
-    c += 2;
-  }
-  if (c < n) {
-    const int32_t acc = (int32_t)((uint32_t)bias[c] + (uint32_t)dot1_s8(x, w + c * k, k));
-    store_outputs(&acc, c, 1, p, y);
+  int32_t acc[16];   /* up to 16 channels per requantize-and-store call */
+  for (int32_t c0 = 0; c0 < n; c0 += 16) {
+    const int32_t count = n - c0 < 16 ? n - c0 : 16;
+    const int8_t *wc = w + c0 * k;
+    const int32_t *bc = bias + c0;
+    int32_t j = 0;
+    for (; j + 4 <= count; j += 4, wc += 4 * k) {
+      acc[j] = bc[j], acc[j + 1] = bc[j + 1], acc[j + 2] = bc[j + 2], acc[j + 3] = bc[j + 3];
+      dot4_s8(x, wc, k, acc + j);
+    }
+    if (j + 2 <= count) {
+      acc[j] = bc[j], acc[j + 1] = bc[j + 1];
+      dot2_s8(x, wc, k, acc + j);
+      j += 2, wc += 2 * k;
+    }
+    if (j < count) acc[j] = (int32_t)((uint32_t)bc[j] + (uint32_t)dot1_s8(x, wc, k));
+    store_outputs(acc, c0, count, p, y);
   }
 }
 
