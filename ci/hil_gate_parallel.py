@@ -78,8 +78,10 @@ def partition(tests, boards, durations):
 
 
 def exact_filter(test):
-    """A `--filter` matching exactly one test id (swift test searches the regular expression in the id)."""
-    return "^" + re.escape(test) + "$"
+    """A `--filter` matching exactly one test id (swift test searches the regular expression in the id). Swift
+    Testing matches it against an id that goes on with the source location (`Suite/f()/File.swift:12:6`), so the
+    name may be followed by `/` or the end, never by more of a longer name."""
+    return "^" + re.escape(test) + "(/|$)"
 
 
 def describe_exit(returncode):
@@ -164,43 +166,74 @@ def board_store(board):
     return f"{stem}-{safe}{extension or '.sqlite'}"
 
 
+# Concurrent `swift test --skip-build --ignore-lock` processes may collide while each opens .build/build.db at start;
+# the one that loses exits at once with this message and is started again (no test has run in it yet).
+BUILD_DB_LOCKED = "database is locked"
+START_ATTEMPTS = 5
+
+
+def start_board(board, tests, directory, swift_test, attempt):
+    environment = dict(os.environ, TINYHIL_BOARD=board,
+                       TINYHIL_BUDGET_LOG=os.path.join(directory, "budgets.jsonl"),
+                       TINYHIL_TRACES=os.path.join(directory, "traces"),
+                       TINYHIL_STORE=board_store(board))
+    os.makedirs(os.path.dirname(environment["TINYHIL_STORE"]) or ".", exist_ok=True)
+    # --parallel with one worker: one test at a time on this board, and XCTest writes JUnit only in this mode.
+    command = shlex.split(swift_test) + ["--skip-build", "--ignore-lock", "--parallel", "--num-workers", "1",
+                                         "--xunit-output", os.path.join(directory, "junit.xml")]
+    for test in tests:
+        command += ["--filter", exact_filter(test)]
+    log = open(os.path.join(directory, "test.log"), "a")
+    log.write(f"=== hil-gate: board {board}, attempt {attempt}: {shlex.join(command)}\n")
+    log.flush()
+    process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    print(f"hil-gate: board {board}: {len(tests)} tests, pid {process.pid}"
+          + (f" (start attempt {attempt})" if attempt > 1 else ""), flush=True)
+    return process, log
+
+
+def lost_the_build_db_race(directory, log_offset):
+    with open(os.path.join(directory, "test.log"), errors="replace") as log:
+        log.seek(log_offset)
+        text = log.read()
+    return BUILD_DB_LOCKED in text and "Test Case '" not in text and "Test run started" not in text
+
+
 def run_boards(out, assignments, swift_test):
     """Starts one `swift test` per board with its share of the tests, waits for all; returns per-board results."""
-    processes = []
+    running = {}
+    results = {}
     for board, tests in assignments.items():
         directory = os.path.join(out, "boards", board)
         os.makedirs(os.path.join(directory, "traces"), exist_ok=True)
-        for old in board_junit_files(directory) + [os.path.join(directory, "budgets.jsonl")]:
+        for old in board_junit_files(directory) + [os.path.join(directory, n) for n in ("budgets.jsonl", "test.log")]:
             if os.path.exists(old):
                 os.remove(old)
-        if not tests:
-            processes.append((board, tests, directory, None, None, 0.0))
-            continue
-        environment = dict(os.environ, TINYHIL_BOARD=board,
-                           TINYHIL_BUDGET_LOG=os.path.join(directory, "budgets.jsonl"),
-                           TINYHIL_TRACES=os.path.join(directory, "traces"),
-                           TINYHIL_STORE=board_store(board))
-        os.makedirs(os.path.dirname(environment["TINYHIL_STORE"]) or ".", exist_ok=True)
-        # --parallel with one worker: one test at a time on this board, and XCTest writes JUnit only in this mode.
-        command = shlex.split(swift_test) + ["--skip-build", "--ignore-lock", "--parallel", "--num-workers", "1",
-                                             "--xunit-output", os.path.join(directory, "junit.xml")]
-        for test in tests:
-            command += ["--filter", exact_filter(test)]
-        log = open(os.path.join(directory, "test.log"), "w")
-        process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
-        processes.append((board, tests, directory, process, log, time.monotonic()))
-        print(f"hil-gate: board {board}: {len(tests)} tests, pid {process.pid}", flush=True)
-    results = []
-    for board, tests, directory, process, log, started in processes:
-        returncode = 0
-        seconds = 0.0
-        if process is not None:
-            returncode = process.wait()
-            seconds = time.monotonic() - started
+        results[board] = {"board": board, "assigned": tests, "directory": directory, "returncode": 0,
+                          "seconds": 0.0, "attempts": 0}
+        if tests:
+            process, log = start_board(board, tests, directory, swift_test, 1)
+            running[board] = (process, log, time.monotonic(), 1, 0)
+    while running:
+        time.sleep(0.2)
+        for board in list(running):
+            process, log, started, attempt, log_offset = running[board]
+            returncode = process.poll()
+            if returncode is None:
+                continue
             log.close()
-        results.append({"board": board, "assigned": tests, "directory": directory, "returncode": returncode,
-                        "seconds": seconds, "junit_files": board_junit_files(directory)})
-    return results
+            directory = results[board]["directory"]
+            if returncode != 0 and attempt < START_ATTEMPTS and lost_the_build_db_race(directory, log_offset):
+                time.sleep(1.0 * attempt)
+                offset = os.path.getsize(os.path.join(directory, "test.log"))
+                process, log = start_board(board, assignments[board], directory, swift_test, attempt + 1)
+                running[board] = (process, log, started, attempt + 1, offset)
+                continue
+            del running[board]
+            results[board].update(returncode=returncode, seconds=time.monotonic() - started, attempts=attempt)
+    for result in results.values():
+        result["junit_files"] = board_junit_files(result["directory"])
+    return [results[board] for board in assignments]
 
 
 def merge_budget_logs(out, results):

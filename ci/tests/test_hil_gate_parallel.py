@@ -44,7 +44,10 @@ class PartitionAndMergeTests(unittest.TestCase):
 
     def test_an_exact_filter_escapes_swift_testing_names(self):
         pattern = gate.exact_filter("HILTests.S/f()")
-        self.assertEqual(pattern, r"^HILTests\.S/f\(\)$")
+        self.assertEqual(pattern, r"^HILTests\.S/f\(\)(/|$)")
+        self.assertRegex("HILTests.S/f()/S.swift:12:6", pattern)
+        self.assertNotRegex("HILTests.S/f()x", pattern)
+        self.assertNotRegex("HILTests.A/testOneMore", gate.exact_filter("HILTests.A/testOne"))
 
     def test_the_merge_keeps_every_test_once_and_turns_unreported_ones_into_errors(self):
         with tempfile.TemporaryDirectory() as directory:
