@@ -42,9 +42,11 @@ static const char *const model_files[FUZZ_MODEL_COUNT] = {
 typedef struct fuzz_model {
     uint8_t *bytes;
     uint32_t size;
+    uint32_t crc32;
 } fuzz_model;
 
 static fuzz_model models[FUZZ_MODEL_COUNT];
+static uint32_t crc32_bitwise(const uint8_t *bytes, size_t count);
 
 static void fail(const char *what) {
     fprintf(stderr, "commands_fuzz: %s\n", what);
@@ -74,6 +76,7 @@ static void load_models(void) {
             fail("cannot read a fixture model");
         }
         models[m].size = (uint32_t)size;
+        models[m].crc32 = crc32_bitwise(models[m].bytes, models[m].size);
         fclose(f);
     }
 }
@@ -264,7 +267,7 @@ static void send_ok(uint8_t type, const uint8_t *payload, uint32_t length, reply
 static void load_model(uint32_t slot, const fuzz_model *m, reply_log *log) {
     uint8_t begin[10];
     put_u32(begin, m->size);
-    put_u32(begin + 4, crc32_bitwise(m->bytes, m->size));
+    put_u32(begin + 4, m->crc32);
     begin[8] = 0;
     begin[9] = (uint8_t)slot;
     send_ok(FW_MSG_LOAD_BEGIN, begin, sizeof begin, log);
