@@ -29,6 +29,7 @@ final class VirtualBoardHostileFrameTests: XCTestCase {
     private func runBarrage(board: VirtualBoard, uart: SocketTransport, model: FixtureModel) async throws {
         let device = board.device
         let first = try await device.hello()
+        XCTAssertEqual(first.serialNumber, "qemu-mps2-an385", "the virtual board's documented fixed serial number")
         let info = try await device.load(model.bytes, slot: 0)
         XCTAssertEqual(info.slot, 0)
         let before = try await device.infer(model.inputs[0])

@@ -96,6 +96,7 @@ static const board_facts facts = {
 
 void board_init(void) {}
 const board_facts *board_get_facts(void) { return &facts; }
+const char *board_serial_number(void) { return "host-fuzz-0001"; }
 uint32_t board_boot_count(void) { return stats.boots; }
 uint8_t board_boot_reason(void) { return stats.reboots > 0 ? BOARD_BOOT_REQUESTED : BOARD_BOOT_POWER_ON; }
 
