@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // Bench configuration files (bench.yml: one or several boards per bench host).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
         // `swift package generate-documentation --target HILTesting` (DocC catalog in Sources/HILTesting).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
@@ -79,6 +81,7 @@ let package = Package(
             dependencies: [
                 "TFLite", "Footprint", "Inference", "DeviceLink", "PowerMeter",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
                 "CLibCrypto",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -116,7 +119,12 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Inference", "Pruning", "TinyHILTestSupport"]),
         .testTarget(name: "DeviceLinkTests", dependencies: ["DeviceLink", "Inference", "TinyHILTestSupport"]),
         .testTarget(name: "PowerMeterTests", dependencies: ["PowerMeter", "TinyHILTestSupport"]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "Inference", "TinyHILTestSupport"]),
+        .testTarget(
+            name: "BenchTests",
+            dependencies: ["Bench", "Inference", "TinyHILTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The command line: subcommands, options, help layout, deprecated forms (the executable, imported @testable).
+        .testTarget(name: "TinyHILCommandTests", dependencies: ["tinyhil", "TFLite", "Footprint", "TinyHILTestSupport"]),
         .testTarget(
             name: "HILTests",
             dependencies: [

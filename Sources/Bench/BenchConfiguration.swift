@@ -4,15 +4,7 @@ import PowerMeter
 
 /// Which board and which meter make up a bench, and the facts that go with them.
 ///
-/// A configuration file (`bench.yml`) holds flat `key: value` lines (a subset of YAML); `#` starts a comment:
-/// ```yaml
-/// board: serial:E6614103E7452D2F     # or /dev/ttyACM0, tcp://bench-pi:4000, virtual
-/// board_id: pico-bench-1             # optional; defaults to the endpoint
-/// meter: ppk2:/dev/ttyACM1           # or simulated
-/// supply_volts: 3.3
-/// marker_pin: 0                      # PPK2 logic input the board's marker GPIO is wired to
-/// ```
-/// For the simulated meter: `seed`, `sample_noise`, `window_noise` (relative standard deviations).
+/// A configuration file (`bench.yml`, YAML) describes one board or several boards of a bench host: ``BenchFile``.
 public struct BenchConfiguration: Sendable, Equatable {
     public enum MeterChoice: Sendable, Equatable {
         case simulated(SimulatedMeter.Configuration)
@@ -57,108 +49,45 @@ public struct BenchConfiguration: Sendable, Equatable {
             meter: .simulated(SimulatedMeter.Configuration(imperfections: imperfections, seed: seed)))
     }
 
-    /// The bench named by the environment: `TINYHIL_BENCH` (a configuration file), or `TINYHIL_PORT` (a board
-    /// endpoint) with optional `TINYHIL_METER` (`simulated` or `ppk2:ENDPOINT`). Nil when none is set.
+    /// The bench named by the environment: `TINYHIL_BENCH` (a configuration file; `TINYHIL_BOARD` names one of its
+    /// boards), or `TINYHIL_PORT` (a board endpoint) with optional `TINYHIL_METER` (`simulated` or `ppk2:ENDPOINT`).
+    /// Nil when none is set.
     public static func fromEnvironment(
         _ environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(BenchError) -> BenchConfiguration? {
+        let board = environment["TINYHIL_BOARD"].flatMap { $0.isEmpty ? nil : $0 }
         if let path = environment["TINYHIL_BENCH"], !path.isEmpty {
-            let text: String
-            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-                throw .configuration(path: path, line: nil, reason: "cannot read: \(error.localizedDescription)")
-            }
-            return try parse(text, path: path)
+            return try BenchFile.load(path: path).configuration(board: board)
         }
         guard let port = environment["TINYHIL_PORT"], !port.isEmpty else { return nil }
-        var lines = "board: \(port)\n"
-        if let meter = environment["TINYHIL_METER"], !meter.isEmpty { lines += "meter: \(meter)\n" }
-        return try parse(lines, path: "TINYHIL_PORT/TINYHIL_METER")
+        var values = ["board": port]
+        if let meter = environment["TINYHIL_METER"], !meter.isEmpty { values["meter"] = meter }
+        return try BenchFile.board(values, origin: "TINYHIL_PORT/TINYHIL_METER")
     }
 
-    /// The one meaning of `--bench` (every command, `TINYHIL_BENCH`/`TINYHIL_PORT` alike): `virtual`, a
-    /// `pico-emulated` (the Pico firmware under the RP2040
-    /// emulator), a configuration file (`.yml`/`.yaml` or any existing file), or a board endpoint (measured with the
-    /// simulated meter).
-    public static func resolve(_ text: String, seed: UInt64 = 1) throws(BenchError) -> BenchConfiguration {
+    /// The one meaning of `--bench` (every command, `TINYHIL_BENCH`/`TINYHIL_PORT` alike): `virtual`,
+    /// `pico-emulated` (the Pico firmware under the RP2040 emulator), a configuration file (`.yml`/`.yaml` or any
+    /// existing file; `board` names one of its boards), or a board endpoint (measured with the simulated meter).
+    public static func resolve(_ text: String, seed: UInt64 = 1, board: String? = nil) throws(BenchError) -> BenchConfiguration {
+        let looksLikeConfiguration = text.hasSuffix(".yml") || text.hasSuffix(".yaml")
+        let isName = text == "virtual" || text == "pico-emulated"
+        let isFile = !isName && !text.hasPrefix("/dev/") && FileManager.default.fileExists(atPath: text)
+        if let board, !isFile {
+            throw .configuration(path: text, line: nil,
+                                 reason: "--board \(board) selects a board of a bench file, but '\(text)' is not one (docs/bench-setup.md)")
+        }
         if text == "virtual" { return .virtual(seed: seed) }
         if text == "pico-emulated" { return .emulatedPico(seed: seed) }
         try PlannedBoard.refuse(text)
-        let looksLikeConfiguration = text.hasSuffix(".yml") || text.hasSuffix(".yaml")
-        if looksLikeConfiguration, !FileManager.default.fileExists(atPath: text) {
+        if looksLikeConfiguration, !isFile {
             throw .configuration(path: text, line: nil, reason: "no such file (a bench configuration; see docs/bench-setup.md)")
         }
-        if !text.hasPrefix("/dev/"), FileManager.default.fileExists(atPath: text) {
-            let contents: String
-            do { contents = try String(contentsOfFile: text, encoding: .utf8) } catch {
-                throw .configuration(path: text, line: nil, reason: "cannot read: \(error.localizedDescription)")
-            }
-            return try parse(contents, path: text)
-        }
-        return try parse("board: \(text)\nseed: \(seed)\n", path: "--bench \(text)")
+        if isFile { return try BenchFile.load(path: text).configuration(board: board) }
+        return try BenchFile.board(["board": text, "seed": "\(seed)"], origin: "--bench \(text)")
     }
 
-    /// Parses a configuration file's text.
-    public static func parse(_ text: String, path: String) throws(BenchError) -> BenchConfiguration {
-        var values: [String: (value: String, line: Int)] = [:]
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
-            guard let colon = trimmed.firstIndex(of: ":") else {
-                throw .configuration(path: path, line: index + 1, reason: "expected 'key: value', found '\(trimmed)'")
-            }
-            let key = trimmed[..<colon].trimmingCharacters(in: .whitespaces)
-            let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                .trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-            guard Self.knownKeys.contains(key) else {
-                throw .configuration(path: path, line: index + 1,
-                                     reason: "unknown key '\(key)' (known: \(Self.knownKeys.sorted().joined(separator: ", ")))")
-            }
-            values[key] = (value, index + 1)
-        }
-        func number(_ key: String) throws(BenchError) -> Double? {
-            guard let entry = values[key] else { return nil }
-            guard let value = Double(entry.value) else {
-                throw .configuration(path: path, line: entry.line, reason: "\(key) must be a number, found '\(entry.value)'")
-            }
-            return value
-        }
-        guard let boardEntry = values["board"] else {
-            throw .configuration(path: path, line: nil, reason: "'board' is missing (e.g. board: /dev/ttyACM0 or board: virtual)")
-        }
-        try PlannedBoard.refuse(boardEntry.value)
-        let board: DeviceEndpoint
-        do { board = try DeviceEndpoint.parse(boardEntry.value) } catch {
-            throw .configuration(path: path, line: boardEntry.line, reason: error.description)
-        }
-        let supply = Volts(try number("supply_volts") ?? 3.3)
-        let meterText = values["meter"]?.value ?? "simulated"
-        let meter: MeterChoice
-        if meterText == "simulated" {
-            var simulated = SimulatedMeter.Configuration(
-                imperfections: virtualImperfections, seed: UInt64(try number("seed") ?? 1))
-            if let noise = try number("sample_noise") { simulated.imperfections.sampleNoise = noise }
-            if let noise = try number("window_noise") { simulated.imperfections.windowNoise = noise }
-            simulated.model.supply = supply
-            meter = .simulated(simulated)
-        } else if meterText.hasPrefix("ppk2:") {
-            let endpointText = String(meterText.dropFirst("ppk2:".count))
-            let endpoint: DeviceEndpoint
-            do { endpoint = try DeviceEndpoint.parse(endpointText) } catch {
-                throw .configuration(path: path, line: values["meter"]?.line, reason: "meter endpoint: \(error.description)")
-            }
-            var ppk2 = PPK2Meter.Configuration()
-            ppk2.supply = supply
-            if let pin = try number("marker_pin") { ppk2.markerPin = Int(pin) }
-            meter = .ppk2(endpoint, ppk2)
-        } else {
-            throw .configuration(path: path, line: values["meter"]?.line,
-                                 reason: "meter must be 'simulated' or 'ppk2:ENDPOINT', found '\(meterText)'")
-        }
-        return BenchConfiguration(board: board, boardID: values["board_id"]?.value, meter: meter)
+    /// Parses a configuration file's text (``BenchFile``): its only or default board, or the one named `board`.
+    public static func parse(_ text: String, path: String, board: String? = nil) throws(BenchError) -> BenchConfiguration {
+        try BenchFile.parse(text, path: path).configuration(board: board)
     }
-
-    static let knownKeys: Set<String> = [
-        "board", "board_id", "meter", "supply_volts", "marker_pin", "seed", "sample_noise", "window_noise",
-    ]
 }

@@ -9,6 +9,8 @@ public enum BenchError: Error, CustomStringConvertible, Sendable {
     case analysis(TraceAnalysisError)
     case statistics(StatisticsError)
     case configuration(path: String, line: Int?, reason: String)
+    /// A bench file's key has a bad value, is unknown or is missing; `key` is its path (`boards.pico-2.marker_pin`).
+    case configurationEntry(path: String, line: Int?, key: String, reason: String)
     case invalidRequest(String)
     case hostEngine(String)
     /// `--bench` named a board kind TinyHIL plans but does not offer yet (e.g. `pico-emulated`).
@@ -23,6 +25,8 @@ public enum BenchError: Error, CustomStringConvertible, Sendable {
         case let .statistics(error): "statistics: \(error)"
         case let .configuration(path, line, reason):
             "bench configuration \(path)\(line.map { ":\($0)" } ?? ""): \(reason)"
+        case let .configurationEntry(path, line, key, reason):
+            "bench configuration \(path)\(line.map { ":\($0)" } ?? ""), key '\(key)': \(reason)"
         case let .invalidRequest(reason): reason
         case let .hostEngine(reason): "host engine: \(reason)"
         case let .boardNotAvailable(name, reason): "bench '\(name)': \(reason)"

@@ -8,6 +8,7 @@ struct BenchHost: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-host",
         abstract: "Measure host-engine inferences per second (prints JSON; used by benchmarks/).",
+        usage: "tinyhil bench-host <model> --inputs <inputs> [<options>]",  // fits 80 columns; the options are listed below
         shouldDisplay: false
     )
 

@@ -1,21 +1,30 @@
 import ArgumentParser
 import Bench
+import Foundation
 
 /// `--bench` and `--seed`, with one meaning in every command that talks to a board (`BenchConfiguration.resolve`):
 /// `virtual` (the firmware under QEMU with the simulated Pico meter), `pico-emulated` (the Pico firmware under the
 /// RP2040 emulator, cycles at 125 MHz, simulated meter), a bench configuration file (board and meter,
-/// docs/bench-setup.md), or a board endpoint (/dev/ttyACM0, serial:SN, tcp://host:port, unix:/path, pty:/dev/pts/N)
+/// docs/bench-setup.md; `--board NAME` picks one of several), or a board endpoint (/dev/ttyACM0, serial:SN, tcp://host:port, unix:/path, pty:/dev/pts/N)
 /// measured with the simulated meter.
 struct BenchOptions: ParsableArguments {
     @Option(help: "virtual, pico-emulated, a bench configuration file (.yml), or a board endpoint (/dev/ttyACM0, serial:SN, tcp://host:port, unix:/path). Default: virtual (infer: the host engine).")
     var bench: String?
+
+    @Option(help: "With a bench file listing several boards: the board to use (default: $TINYHIL_BOARD, else the file's default_board).")
+    var board: String?
 
     @Option(help: "Seed of the simulated meter's noise.")
     var seed: UInt64 = 1
 
     /// The bench to use; `virtual` when `--bench` was not given.
     func configuration() throws -> BenchConfiguration {
-        try BenchConfiguration.resolve(bench ?? "virtual", seed: seed)
+        let environmentBoard = ProcessInfo.processInfo.environment["TINYHIL_BOARD"].flatMap { $0.isEmpty ? nil : $0 }
+        let text = bench ?? "virtual"
+        // TINYHIL_BOARD applies to bench files only, so it never spoils `--bench virtual` or an endpoint.
+        let isFile = !["virtual", "pico-emulated"].contains(text) && !text.hasPrefix("/dev/")
+            && FileManager.default.fileExists(atPath: text)
+        return try BenchConfiguration.resolve(text, seed: seed, board: board ?? (isFile ? environmentBoard : nil))
     }
 }
 

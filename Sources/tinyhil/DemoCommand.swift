@@ -5,6 +5,7 @@ import Foundation
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the bundled baseline and pruned LeNets on a bench: accuracy, RAM, MACs, flash, latency, energy.",
+        usage: "tinyhil demo [--bench <bench>] [--report <report>] [<options>]",  // fits 80 columns; the options are listed below
         discussion: "Prints the comparison table, records every result and writes the HTML report.")
 
     @OptionGroup var bench: BenchOptions

@@ -6,6 +6,7 @@ import Inference
 struct Eval: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Classify a labelled dataset with a model; print accuracy and the confusion matrix.",
+        usage: "tinyhil eval <model> --data <data> [<options>]",  // fits 80 columns; the options are listed below
         discussion: """
             Images are scaled to [0, 1] (pixel / 255, float32) and then quantized with the model's input scale \
             and zero point exactly like TFLite Micro's QUANTIZE kernel (a float32 input gets pixel / 255 as is). \

@@ -8,6 +8,7 @@ import Inference
 struct Infer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a model over a batch of inputs and write the raw outputs.",
+        usage: "tinyhil infer <model> --inputs <inputs> ... --output <output> [<options>]",  // fits 80 columns; the options are listed below
         discussion: """
             X.npy's first dimension is the batch; the rest must hold one input tensor per sample in the model's \
             input type (int8, uint8, int32 or float32). Y.npy holds output 0 for each sample, in the model's \

@@ -6,6 +6,7 @@ import Foundation
 struct Measure: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure energy and latency per inference on a bench (optionally against a baseline), and record the result.",
+        usage: "tinyhil measure <model> [--baseline <model>] [<options>]",  // fits 80 columns; the options are listed below
         discussion: """
         --bench virtual runs the firmware under QEMU with the simulated Pico meter (energy from instruction counts \
         and the documented power model: instructions, not M0+ cycles). --bench FILE reads a bench configuration \

@@ -10,9 +10,11 @@ struct ProfileCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
         abstract: "Run one inference on a board and print instructions/cycles per operator with its share of the total.",
+        usage: "tinyhil profile <model> [--bench <bench>] [--inputs <inputs>] [<options>]",  // fits 80 columns; the options are listed below
         discussion: """
             The virtual board (QEMU -icount) counts instructions, not Cortex-M0+ cycles; real boards report cycles. \
-            The table states the unit.
+            The table states the unit. The profile is recorded in the result store (unless --no-record), and \
+            'tinyhil report' draws the latest profile of each model on each board as bars.
             """
     )
 
@@ -27,19 +29,29 @@ struct ProfileCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Which input of the .npy batch to profile.")
     var index: Int = 0
 
+    @Flag(help: "Do not record the profile in the store.")
+    var noRecord = false
+
+    @OptionGroup var store: StoreOptions
+
     func run() async throws {
         let configuration = try bench.configuration()
         let modelURL = URL(fileURLWithPath: model)
-        let modelBytes = [UInt8](try Data(contentsOf: modelURL))
-        let (profile, facts, source) = try await configuration.withBoard { board in
-            let info = try await board.device.load(modelBytes)
+        let underTest = try ModelUnderTest(contentsOf: modelURL)
+        let resultStore = noRecord ? nil : try store.open()
+        let (profile, facts, source, boardID) = try await configuration.withBoard { board in
+            let info = try await board.device.load(underTest.bytes)
             let (input, source) = try loadInput(modelURL: modelURL, inputBytes: info.inputBytes)
             let reply = try await board.device.profile(input)
             let facts = try await board.facts()
-            return (OperatorProfile(reply: reply, unit: facts.counterUnit), facts, source)
+            return (OperatorProfile(reply: reply, unit: facts.counterUnit), facts, source, configuration.boardID ?? board.boardID)
         }
         print("\(modelURL.lastPathComponent) on \(facts.boardName) (\(configuration.board)), input: \(source)")
         print(profile.table { BuiltinOperator(rawValue: $0).description })
+        if let resultStore {
+            try resultStore.record(StoredProfile(profile, of: underTest, boardID: boardID, facts: facts))
+            print("recorded in \(resultStore.path)")
+        }
     }
 
     private func loadInput(modelURL: URL, inputBytes: Int) throws -> ([UInt8], String) {

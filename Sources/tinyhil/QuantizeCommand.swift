@@ -8,6 +8,7 @@ import Training
 struct Quantize: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Post-training int8 quantization of a float32 .tflite model with calibration data.",
+        usage: "tinyhil quantize <model> --output <output> [<options>]",  // fits 80 columns; the options are listed below
         discussion: """
             Per-channel symmetric int8 weights (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED), int32 biases, \
             asymmetric int8 activations from the ranges observed on the calibration inputs (min/max, or \

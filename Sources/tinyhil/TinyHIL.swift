@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `tinyhil`: prune, inspect, run and measure TinyML models on a board or the virtual bench.
 @main
@@ -29,6 +30,29 @@ struct TinyHIL: AsyncParsableCommand {
             BenchHost.self,
         ]
     )
+
+    /// Parses and runs like ArgumentParser's own entry point, after rewriting the deprecated flat `prune` form.
+    static func main() async {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        switch LegacyPruneForm.interpret(arguments) {
+        case .unchanged: break
+        case let .rewritten(rewritten, note):
+            FileHandle.standardError.write(Data(note.utf8))
+            arguments = rewritten
+        case let .refused(message):
+            exit(withError: ValidationError(message))
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 struct Version: ParsableCommand {

@@ -80,7 +80,7 @@ final class HTMLReportLayoutTests: XCTestCase {
         let json = String(dom[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&amp;", with: "&")
             .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
         let layout = try JSONDecoder().decode(Layout.self, from: Data(json.utf8))
-        XCTAssertEqual(layout.charts, 5, "three metric charts, the scatter and a comparison's current trace")
+        XCTAssertEqual(layout.charts, 6, "three metric charts, the scatter, a comparison's current trace and a profile")
         XCTAssertEqual(layout.problems, [], "layout problems in Chromium")
         for name in ["lenet_int8", Self.longName, "dscnn_int8"] {
             XCTAssertTrue(layout.legends.contains { $0.hasPrefix(name) || $0.contains("  \(name):") }, "\(name) has no full legend entry")
@@ -138,7 +138,8 @@ final class HTMLReportLayoutTests: XCTestCase {
         """
 
     /// Three models over two firmware versions; two LeNets with identical energy, latency and accuracy (their
-    /// markers would coincide), one with a long name, one version with a long name; one comparison with its trace.
+    /// markers would coincide), one with a long name, one version with a long name; one comparison with its trace; one
+    /// operator profile.
     static func storeWithCrowdedResults(at path: String) throws -> ResultStore {
         let store = try ResultStore(path: path)
         var time = 0.0
@@ -165,6 +166,17 @@ final class HTMLReportLayoutTests: XCTestCase {
             recordedAt: Date(timeIntervalSince1970: time + 1), kind: .comparison, modelName: longName, modelSHA256: "h",
             boardID: "b", meterID: "m", firmwareVersion: longVersion, firmwareBuildID: "id", harnessVersion: "0.1.0",
             baselineModelName: "lenet_int8", baselineModelSHA256: "h", ratioMedian: 1, tracePath: tracePath))
+        // A profile with the longest operator names and a count that needs its thousands separators.
+        try store.record(StoredProfile(
+            recordedAt: Date(timeIntervalSince1970: time + 2), modelName: longName, modelSHA256: "h", boardID: "b",
+            firmwareVersion: longVersion, firmwareBuildID: "id", harnessVersion: "0.1.0", counterUnit: "instructions",
+            totalCounter: 2_345_678_901, operators: [
+                .init(index: 0, name: "CONV_2D", counter: 2_000_000_000),
+                .init(index: 1, name: "DEPTHWISE_CONV_2D", counter: 300_000_000),
+                .init(index: 2, name: "AVERAGE_POOL_2D", counter: 4),
+                .init(index: 3, name: "FULLY_CONNECTED", counter: 45_678_000),
+                .init(index: 4, name: "SOFTMAX", counter: 0),
+            ]))
         return store
     }
 

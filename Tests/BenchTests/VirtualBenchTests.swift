@@ -105,7 +105,7 @@ final class BenchConfigurationTests: XCTestCase {
 
     func testReportsTheLineOfABadValue() {
         XCTAssertThrowsError(try BenchConfiguration.parse("board: virtual\nsupply_volts: three\n", path: "b.yml")) { error in
-            XCTAssertEqual("\(error)", "bench configuration b.yml:2: supply_volts must be a number, found 'three'")
+            XCTAssertEqual("\(error)", "bench configuration b.yml:2, key 'supply_volts': must be a number, found 'three'")
         }
         XCTAssertThrowsError(try BenchConfiguration.parse("bord: virtual\n", path: "b.yml")) { error in
             XCTAssertTrue("\(error)".contains("unknown key 'bord'"), "\(error)")

@@ -2,7 +2,8 @@ import Foundation
 import PowerMeter
 
 /// A self-contained HTML page (inline CSS and SVG, no scripts, no network) with each metric per firmware version per
-/// model, accuracy against energy for every recorded model, and the current traces of the latest comparisons.
+/// model, accuracy against energy for every recorded model, the current traces of the latest comparisons, and the
+/// per-operator counters of the latest profiles.
 public enum HTMLReport {
     public static func render(store: ResultStore, generatedAt: Date = Date()) throws(ResultStoreError) -> String {
         var body = ""
@@ -45,6 +46,7 @@ public enum HTMLReport {
                                                        xUnit: Metric.energy.unit, yUnit: Metric.accuracy.unit) + "</figure>\n"
         }
         body += try traces(store: store)
+        body += try profiles(store: store)
         let stamp = ISO8601DateFormatter().string(from: generatedAt)
         return """
         <!DOCTYPE html>
@@ -84,6 +86,20 @@ public enum HTMLReport {
             } catch {
                 html += "<p class=\"empty\">Trace <code>\(SVGChart.escape(path))</code> cannot be shown: \(SVGChart.escape(error.description))</p>\n"
             }
+        }
+        return html
+    }
+
+    /// The newest operator profile of each model on each board (`tinyhil profile`), as bars.
+    private static func profiles(store: ResultStore) throws(ResultStoreError) -> String {
+        let profiles = try store.latestProfiles()
+        guard !profiles.isEmpty else { return "" }
+        var html = "<h2>Where the time goes: operators (latest profile of each model on each board)</h2>\n"
+        for profile in profiles {
+            html += "<h3>\(SVGChart.escape(profile.modelName)) · \(SVGChart.escape(profile.boardID)) · firmware \(SVGChart.escape(profile.firmwareVersion))</h3>\n"
+            let unitNote = profile.counterUnit == "instructions"
+                ? "Instructions (QEMU -icount), not Cortex-M0+ cycles." : "Unit: \(SVGChart.escape(profile.counterUnit))."
+            html += "<figure>" + SVGProfileChart.render(profile) + "<figcaption>\(unitNote)</figcaption></figure>\n"
         }
         return html
     }

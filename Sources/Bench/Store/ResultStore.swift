@@ -113,4 +113,40 @@ public final class ResultStore: Sendable {
             throw .readFailed(reason: "\(error)")
         }
     }
+
+    /// Records one operator profile in its own transaction and returns it with its id.
+    @discardableResult
+    public func record(_ profile: StoredProfile) throws(ResultStoreError) -> StoredProfile {
+        do {
+            return try pool.write { db in
+                var row = profile
+                try row.insert(db)
+                return row
+            }
+        } catch {
+            throw .writeFailed(reason: "\(error)")
+        }
+    }
+
+    /// All operator profiles, oldest first, optionally only for one model.
+    public func profiles(model: String? = nil) throws(ResultStoreError) -> [StoredProfile] {
+        do {
+            return try pool.read { db in
+                var request = StoredProfile.order(Column("recordedAt"), Column("id"))
+                if let model { request = request.filter(Column("modelName") == model) }
+                return try request.fetchAll(db)
+            }
+        } catch {
+            throw .readFailed(reason: "\(error)")
+        }
+    }
+
+    /// The newest profile of each model on each board (and counter unit), ordered by model then board.
+    public func latestProfiles() throws(ResultStoreError) -> [StoredProfile] {
+        var latest: [String: StoredProfile] = [:]
+        for profile in try profiles() {
+            latest[[profile.modelName, profile.boardID, profile.counterUnit].joined(separator: "\u{1F}")] = profile
+        }
+        return latest.values.sorted { ($0.modelName, $0.boardID, $0.counterUnit) < ($1.modelName, $1.boardID, $1.counterUnit) }
+    }
 }

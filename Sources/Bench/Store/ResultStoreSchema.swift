@@ -73,6 +73,25 @@ enum ResultStoreSchema {
             try db.create(index: "result_by_model_firmware", on: StoredResult.databaseTableName,
                           columns: ["modelName", "firmwareVersion", "recordedAt"])
         }
+        // `tinyhil profile`: per-operator counters of one inference (operators as JSON, in execution order).
+        migrator.registerMigration("v2: operator profiles") { db in
+            try db.create(table: StoredProfile.databaseTableName) { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("recordedAt", .datetime).notNull()
+                t.column("modelName", .text).notNull()
+                t.column("modelSHA256", .text).notNull()
+                t.column("boardID", .text).notNull()
+                t.column("firmwareVersion", .text).notNull()
+                t.column("firmwareBuildID", .text).notNull()
+                t.column("harnessVersion", .text).notNull()
+                t.column("repositoryCommit", .text)
+                t.column("counterUnit", .text).notNull()
+                t.column("totalCounter", .integer).notNull()
+                t.column("operators", .jsonText).notNull()
+            }
+            try db.create(index: "profile_by_model_board", on: StoredProfile.databaseTableName,
+                          columns: ["modelName", "boardID", "recordedAt"])
+        }
         return migrator
     }
 }

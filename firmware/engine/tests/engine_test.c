@@ -589,7 +589,7 @@ static int check_srdhm_identity(void) {
  * definition with a 64-bit product: every multiplier >= 0 the engine can produce, every shift. */
 static int check_mbqm_armv6m(void) {
   uint64_t st = 0x2545F4914F6CDD1Dull;
-  const int32_t edge[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MIN + 1, 1 << 30, -(1 << 30), 65535, -65536, 65536};
+  const int32_t edge[] = {0, 1, -1, 2, -2, INT32_MAX, INT32_MIN, INT32_MIN + 1, 1 << 30, -(1 << 30), 65535, -65536, 65536, 32767, -32768, 32768, -32769};
   const int edges = (int)(sizeof(edge) / sizeof(edge[0]));
   long checked = 0;
   for (long it = 0; it < 2000000; it++) {
@@ -617,12 +617,40 @@ static int check_mbqm_armv6m(void) {
   return 0;
 }
 
+/* The encoded form the Cortex-M0+ requantize-and-store loop uses (shift folded into one constant
+ * at prepare) against th_mbqm, for every right shift it accepts and accumulators of every size. */
+static int check_requant_encoded(void) {
+  uint64_t st = 0x9E3779B97F4A7C15ull;
+  long checked = 0;
+  if (th_requant_encodable(0) || th_requant_encodable(1) || th_requant_encodable(-16) || !th_requant_encodable(-15)) {
+    fprintf(stderr, "FAIL th_requant_encodable: accepts a shift outside -15..-1\n");
+    return 1;
+  }
+  for (long it = 0; it < 2000000; it++) {
+    st ^= st << 13; st ^= st >> 7; st ^= st << 17;
+    int32_t x = (int32_t)(uint32_t)st;
+    if (it % 4 != 3) x >>= (int)((st >> 40) % 31u);   /* mostly small accumulators, as in real layers */
+    if (it < 64) x = (int32_t)(it % 2 ? 32767 - it / 2 : -32768 + it / 2);
+    const int32_t m = (int32_t)(0x40000000u | (uint32_t)((st >> 33) & 0x3fffffffu));
+    const int32_t sh = -1 - (int32_t)((st >> 59) % 15u);
+    checked++;
+    const int32_t got = th_requant_encoded(x, m, th_requant_encode(sh));
+    if (got != th_mbqm(x, m, sh)) {
+      fprintf(stderr, "FAIL th_requant_encoded(%d, %d, shift %d) = %d, th_mbqm %d\n", x, m, sh, got, th_mbqm(x, m, sh));
+      return 1;
+    }
+  }
+  if (!g_quiet) printf("ok   Cortex-M0+ encoded requantization: %ld operand triples equal th_mbqm\n", checked);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   int fuzz = 0, bench = 0, failures = 0, models = 0;
   for (int i = 1; i < argc; i++)
     if (strcmp(argv[i], "--quiet") == 0) g_quiet = 1;
   failures += check_magic_division();
   failures += check_srdhm_identity();
+  failures += check_requant_encoded();
   failures += check_mbqm_armv6m();
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--fuzz") == 0 && i + 1 < argc) fuzz = atoi(argv[++i]);

@@ -115,7 +115,9 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
         const int32_t fx1 = fw < iw - x0 ? fw : iw - x0;
         const int32_t fy1 = fh < ih - y0 ? fh : ih - y0;
         const int32_t count = (fx1 > fx0 && fy1 > fy0) ? (fx1 - fx0) * (fy1 - fy0) : 0;
-        int8_t *py = y + (((int64_t)b * oh + oy) * ow + ox) * depth;
+        /* 32-bit index arithmetic: model.c bounds every tensor's dimension product below 2^31 bytes,
+         * and 64-bit products would cost a __aeabi_lmul call per pixel on Cortex-M0+ */
+        int8_t *py = y + ((b * oh + oy) * ow + ox) * depth;
         if (count == 0) {
           for (int32_t ch = 0; ch < depth; ch++) py[ch] = (int8_t)th_clamp(0, lo, hi);
           continue;
@@ -136,6 +138,17 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
           continue;
         }
 #endif
+        if (count == 4 && fx1 - fx0 == 2) {
+          /* a whole 2x2 window (the common pool of small CNNs): the four taps of a channel are summed
+           * in a register and rounded at once, (s +- 2) / 4 toward zero, with no sum array */
+          const int32_t row_stride = iw * depth;
+          const int8_t *restrict a = x + ((b * ih + y0 + fy0) * iw + x0 + fx0) * depth;
+          for (int32_t ch = 0; ch < depth; ch++) {
+            const int32_t s = a[ch] + a[ch + depth] + a[ch + row_stride] + a[ch + row_stride + depth];
+            py[ch] = (int8_t)th_clamp((s > 0 ? s + 2 : s - 2) / 4, lo, hi);
+          }
+          continue;
+        }
         for (int32_t ch = 0; ch < depth; ch++) sum[ch] = 0;
         for (int32_t fy = fy0; fy < fy1; fy++) {
           const int8_t *restrict row = x + (((int64_t)b * ih + y0 + fy) * iw + x0) * depth;

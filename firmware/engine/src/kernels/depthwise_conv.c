@@ -3,6 +3,15 @@
  * int8: acc[oc] = sum over in-bounds taps of w * (x - input_zp) + bias (TFLM DepthwiseConvPerChannel). */
 #include "kernels.h"
 #include "depthwise_avx2.h"
+#include "armv6m/conv_armv6m.h"
+#include "armv6m/requant_armv6m.h"
+
+/* Cortex-M0+ builds requantize with 32-bit partial products (no __aeabi_lmul per output) */
+#if defined(TH_HAVE_ARMV6M_KERNELS)
+#define TH_DW_REQUANT th_mbqm_armv6m
+#else
+#define TH_DW_REQUANT th_mbqm
+#endif
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -111,8 +120,10 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
           for (int32_t kx = 0; kx < kw; kx++) {
             const int32_t ix = x0 + kx * p->dilation_w;
             if (ix < 0 || ix >= iw) continue;
-            const int8_t *xp = x + (((int64_t)b * ih + iy) * iw + ix) * cin;
-            const int8_t *wp = w + ((int64_t)ky * kw + kx) * cout;
+            /* 32-bit index arithmetic: model.c bounds every tensor's dimension product below 2^31
+             * bytes (64-bit products cost two __aeabi_lmul calls per tap on Cortex-M0+) */
+            const int8_t *xp = x + ((b * ih + iy) * iw + ix) * cin;
+            const int8_t *wp = w + (ky * kw + kx) * cout;
             if (dm == 1) {
               for (int32_t ch = 0; ch < cin; ch++) acc[ch] += (int32_t)wp[ch] * ((int32_t)xp[ch] - zp);
             } else {
@@ -123,9 +134,9 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
             }
           }
         }
-        int8_t *yo = y + (((int64_t)b * oh + oy) * ow + ox) * cout;
+        int8_t *yo = y + ((b * oh + oy) * ow + ox) * cout;
         for (int32_t oc = 0; oc < cout; oc++) {
-          int32_t v = th_mbqm(th_add_wrap(acc[oc], p->filter_sum[oc]), p->multiplier[oc], p->shift[oc]) + ozp;
+          int32_t v = TH_DW_REQUANT(th_add_wrap(acc[oc], p->filter_sum[oc]), p->multiplier[oc], p->shift[oc]) + ozp;
           yo[oc] = (int8_t)th_clamp(v, lo, hi);
         }
       }

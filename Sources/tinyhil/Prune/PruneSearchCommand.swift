@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Inference
+import Pruning
+
+/// `tinyhil prune search MODEL -o OUT --max-arena B --max-flash B --max-macs N [--data fashion-mnist]`.
+struct PruneSearch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search per-layer channel ratios (genetic) under hard RAM, flash and MAC limits.",
+        discussion: """
+            Candidates that break a limit are never returned; the fittest feasible one is written and the \
+            Pareto front (fitness against MACs) is printed. Fitness is the retained channel importance, or the \
+            accuracy on a validation set (--data fashion-mnist: the last --validation-images images of the \
+            training split, never the test split; or --validation-inputs/--validation-labels).
+            """
+    )
+
+    enum Method: String, ExpressibleByArgument, CaseIterable { case l1, l2 }
+
+    @OptionGroup var io: PruneModelArguments
+
+    @Option(help: "Hard limit on TFLite Micro arena bytes (planned head + persistent estimate).")
+    var maxArena: Int?
+
+    @Option(help: "Hard limit on flash (.tflite) bytes.")
+    var maxFlash: Int?
+
+    @Option(help: "Hard limit on MACs (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED).")
+    var maxMacs: Int?
+
+    @Option(help: "How channels are ranked within a layer.")
+    var method: Method = .l1
+
+    @Option(help: "Generations.")
+    var generations: Int = 25
+
+    @Option(help: "Population size.")
+    var population: Int = 10
+
+    @Option(help: "Seed of the search and the fine-tuning's shuffling.")
+    var seed: UInt64 = 0
+
+    @Option(help: ".npy validation inputs (not the test split); fitness is then accuracy.")
+    var validationInputs: String?
+
+    @Option(help: ".npy validation labels (integers, one per input).")
+    var validationLabels: String?
+
+    @Option(help: "With --data: how many validation images.")
+    var validationImages: Int = 1000
+
+    @OptionGroup(title: "Fine-tuning (--data also selects the validation set)") var fineTuning: PruneFineTuningOptions
+
+    func validate() throws {
+        if maxArena == nil, maxFlash == nil, maxMacs == nil {
+            throw ValidationError("give at least one of --max-arena, --max-flash, --max-macs")
+        }
+        if (validationInputs == nil) != (validationLabels == nil) {
+            throw ValidationError("give both --validation-inputs and --validation-labels")
+        }
+        if fineTuning.data != nil, validationInputs != nil {
+            throw ValidationError("give either --data or --validation-inputs, not both")
+        }
+        guard validationImages > 0 else { throw ValidationError("--validation-images must be positive") }
+        guard generations >= 1, population >= 2 else {
+            throw ValidationError("--generations must be at least 1 and --population at least 2")
+        }
+        try fineTuning.check(dataHasOtherUse: true)
+    }
+
+    func run() async throws {
+        let original = try io.read()
+        let criterion = ChannelCriterion(rawValue: method.rawValue) ?? .l1
+        let validation = try validationSet(original.bytes)
+        let search = GeneticSearch(population: population, generations: generations, seed: seed, criterion: criterion)
+        let quiet = io.json
+        let result: GeneticSearchResult
+        let changes: [PruningReport.Change]
+        do {
+            result = try await search.run(
+                model: original.model,
+                limits: ResourceLimits(maxArenaBytes: maxArena, maxFlashBytes: maxFlash, maxMACs: maxMacs),
+                validation: validation,
+                progress: { generation, best in
+                    guard !quiet else { return }
+                    let fitness = best.map { String(format: "%.4f", $0) } ?? "none feasible yet"
+                    FileHandle.standardError.write(Data("generation \(generation + 1): best fitness \(fitness)\n".utf8))
+                })
+            changes = try PruningReport.changes(of: result, original: original.model, criterion: criterion)
+        } catch {
+            throw CommandFailure("\(io.model): \(error)")
+        }
+        let label = PruningReport.method(of: result, criterion: criterion, validated: validation != nil)
+        try await io.finish(result.best.model, original: original, changes: changes, method: label,
+                            fineTuning: fineTuning, seed: seed)
+    }
+
+    private func validationSet(_ modelBytes: [UInt8]) throws -> ValidationSet? {
+        if fineTuning.data != nil {
+            do {
+                return try ValidationSet.fashionMNISTValidation(count: validationImages, for: try EngineModel(bytes: modelBytes))
+            } catch {
+                throw CommandFailure("cannot load the validation images: \(error)")
+            }
+        }
+        guard let validationInputs, let validationLabels else { return nil }
+        do {
+            let inputs = try NumPyArray(contentsOf: URL(fileURLWithPath: validationInputs))
+            let labelArray = try NumPyArray(contentsOf: URL(fileURLWithPath: validationLabels))
+            let labels: [Int] = labelArray.elementType == .uint8
+                ? labelArray.bytes.map { Int($0) } : try (labelArray.values() as [Int32]).map { Int($0) }
+            return ValidationSet(inputs: inputs, labels: labels)
+        } catch {
+            throw CommandFailure("cannot read validation data: \(error)")
+        }
+    }
+}
