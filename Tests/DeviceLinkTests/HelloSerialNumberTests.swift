@@ -2,10 +2,10 @@ import DeviceLink
 import Foundation
 import XCTest
 
-/// HELLO's serial_number (firmware 1.1, docs/protocol.md): decoded when present, nil for older firmware whose reply
+/// HELLO's serial_number (added to protocol v2 in December 2026, docs/protocol.md): decoded when present, nil for older firmware whose reply
 /// ends after baud_confirm_ms and for a board that reports "" (could not read its ID).
 final class HelloSerialNumberTests: XCTestCase {
-    /// A version 2 HELLO payload as firmware 1.0 sends it, assembled by hand from docs/protocol.md.
+    /// A version 2 HELLO payload as firmware built before the field sends it, assembled by hand from docs/protocol.md.
     private static let firmware10Payload: [UInt8] = {
         var payload: [UInt8] = [2, 0, 0x00, 0x20, 2, 0x03]  // version, cycles, max_payload 8192, 2 outstanding, flash+marker
         payload += [0x40, 0x59, 0x73, 0x07]  // cpu_hz 125_000_000
@@ -25,7 +25,7 @@ final class HelloSerialNumberTests: XCTestCase {
         let hello = try HelloReply(payload: Self.firmware10Payload)
         XCTAssertNil(hello.serialNumber)
         XCTAssertEqual(hello.boardName, "rp2040-pico")
-        XCTAssertEqual(hello.payload, Self.firmware10Payload, "no serial: re-encodes to the 1.0 payload")
+        XCTAssertEqual(hello.payload, Self.firmware10Payload, "no serial: re-encodes to the older payload")
     }
 
     func testSerialNumberIsDecodedAndReencoded() throws {

@@ -61,7 +61,7 @@ public struct HelloReply: Equatable, Sendable {
     public var maxWindowMilliseconds: UInt32
     /// v2: after SET_BAUD the board returns to its previous rate unless a valid frame arrives within this time.
     public var baudConfirmMilliseconds: UInt32
-    /// v2, firmware 1.1: the board's own serial number (RP2040: the flash chip's unique ID in hex; the virtual
+    /// v2, added December 2026 (issue 14): the board's own serial number (RP2040: the flash chip's unique ID in hex; the virtual
     /// mps2-an385 board: the fixed "qemu-mps2-an385"), nil when the firmware predates the field or reports none.
     public var serialNumber: String?
 
@@ -139,7 +139,7 @@ public struct HelloReply: Equatable, Sendable {
         maxWindowInferences = try reader.u32("max_window_inferences")
         maxWindowMilliseconds = try reader.u32("max_window_ms")
         baudConfirmMilliseconds = try reader.u32("baud_confirm_ms")
-        // Firmware before 1.1 ends here; an empty string is a board that could not read its ID.
+        // Firmware built before the field ends here; an empty string is a board that could not read its ID.
         let serial = reader.remaining > 0 ? try reader.string("serial_number") : ""
         serialNumber = serial.isEmpty ? nil : serial
     }
