@@ -17,12 +17,22 @@ public struct BenchConfiguration: Sendable, Equatable {
     /// Virtual board only: build and run the firmware with this version baked in (`make FIRMWARE_VERSION=…`)
     /// instead of the Makefile's default — how results for several firmware versions are produced without hardware.
     public var firmwareVersion: String?
+    /// Real boards: what opening the bench does when the board runs other firmware than this checkout builds
+    /// (`firmware:` key; default `check`).
+    public var firmwarePolicy: FirmwarePolicy
+    /// How `firmwarePolicy == .reflash` (and `tinyhil flash --bench FILE`) flashes the board (`flash_via:` key).
+    public var flashMethod: FlashMethod
 
-    public init(board: DeviceEndpoint, boardID: String? = nil, meter: MeterChoice, firmwareVersion: String? = nil) {
+    public init(
+        board: DeviceEndpoint, boardID: String? = nil, meter: MeterChoice, firmwareVersion: String? = nil,
+        firmwarePolicy: FirmwarePolicy = .check, flashMethod: FlashMethod = .bootsel
+    ) {
+        self.flashMethod = flashMethod
         self.board = board
         self.boardID = boardID
         self.meter = meter
         self.firmwareVersion = firmwareVersion
+        self.firmwarePolicy = firmwarePolicy
     }
 
     /// The default imperfections of the virtual bench's meter: 1 % window-to-window variation (the Pico study saw

@@ -15,6 +15,10 @@ public enum BenchError: Error, CustomStringConvertible, Sendable {
     case hostEngine(String)
     /// `--bench` named a board kind TinyHIL plans but does not offer yet (e.g. `pico-emulated`).
     case boardNotAvailable(name: String, reason: String)
+    /// A real board runs other firmware than this checkout builds (`FirmwarePolicy.check`).
+    case firmwareMismatch(FirmwareMismatch)
+    /// `FirmwarePolicy.reflash` found a stale board and could not flash it.
+    case reflashFailed(FirmwareMismatch, reason: String)
 
     public var description: String {
         switch self {
@@ -30,6 +34,10 @@ public enum BenchError: Error, CustomStringConvertible, Sendable {
         case let .invalidRequest(reason): reason
         case let .hostEngine(reason): "host engine: \(reason)"
         case let .boardNotAvailable(name, reason): "bench '\(name)': \(reason)"
+        case let .firmwareMismatch(mismatch): "\(mismatch)"
+        case let .reflashFailed(mismatch, reason):
+            "the board at \(mismatch.endpoint) runs \(mismatch.reported), not this checkout's "
+                + "\(mismatch.expected.map { "\($0)" } ?? "firmware"), and reflashing it failed: \(reason)"
         }
     }
 }

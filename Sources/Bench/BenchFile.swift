@@ -12,6 +12,8 @@ import Yams
 /// meter: ppk2:/dev/ttyACM1           # or simulated (the default)
 /// supply_volts: 3.3
 /// marker_pin: 0                      # PPK2 logic input (0…7) the board's marker GPIO is wired to
+/// firmware: check                    # or reflash, any (FirmwarePolicy: a board running another build)
+/// flash_via: bootsel                 # or openocd (how `reflash` and `tinyhil flash` flash the Pico)
 /// ```
 /// Several boards, each under a name (`--board NAME` or `TINYHIL_BOARD` selects one):
 /// ```yaml
@@ -48,6 +50,7 @@ public struct BenchFile: Sendable, Equatable {
     /// Keys of one board.
     public static let boardKeys: Set<String> = [
         "board", "board_id", "meter", "supply_volts", "marker_pin", "seed", "sample_noise", "window_noise",
+        "firmware", "flash_via",
     ]
     /// Keys at the top of a file with several boards.
     public static let hostKeys: Set<String> = ["boards", "default_board"]
@@ -228,8 +231,27 @@ public struct BenchFile: Sendable, Equatable {
             throw .configurationEntry(path: path, line: meterField?.line, key: prefix + "meter",
                                       reason: "must be 'simulated' or 'ppk2:ENDPOINT', found '\(meterText)'")
         }
+        var policy = FirmwarePolicy.check
+        if let entry = field("firmware") {
+            let text = try string(entry, key: prefix + "firmware", path: path)
+            guard let chosen = FirmwarePolicy(rawValue: text) else {
+                throw .configurationEntry(path: path, line: entry.line, key: prefix + "firmware",
+                                          reason: "must be check, reflash or any, found '\(text)'")
+            }
+            policy = chosen
+        }
+        var flashMethod = FlashMethod.bootsel
+        if let entry = field("flash_via") {
+            let text = try string(entry, key: prefix + "flash_via", path: path)
+            guard let chosen = FlashMethod(rawValue: text) else {
+                throw .configurationEntry(path: path, line: entry.line, key: prefix + "flash_via",
+                                          reason: "must be bootsel or openocd, found '\(text)'")
+            }
+            flashMethod = chosen
+        }
         let boardID = try field("board_id").map { (entry) throws(BenchError) in try string(entry, key: prefix + "board_id", path: path) }
-        return BenchConfiguration(board: endpoint, boardID: boardID ?? defaultID, meter: meter)
+        return BenchConfiguration(board: endpoint, boardID: boardID ?? defaultID, meter: meter, firmwarePolicy: policy,
+                                  flashMethod: flashMethod)
     }
 
     static func string(_ field: Field, key: String, path: String) throws(BenchError) -> String {

@@ -4,7 +4,21 @@ import PowerMeter
 extension BenchConfiguration {
     /// Opens this configuration's board (for `virtual`: builds the firmware if needed and starts QEMU). The one place
     /// a configuration becomes a `Board`; `close()` on the board releases it.
+    ///
+    /// A real board (any other endpoint) must run the firmware this checkout builds: its HELLO build id and version
+    /// are checked against `FirmwareIdentity.expected` following `firmwarePolicy` (see `verifyFirmware`).
     public func openBoard(timeouts: DeviceTimeouts = .standard) async throws(BenchError) -> any Board {
+        let opened = try await openBoardUnchecked(timeouts: timeouts)
+        switch board {
+        case .virtual, .emulatedPico: return opened  // started from this checkout's build
+        default:
+            return try await verifyFirmware(of: opened, flasher: defaultFlasher) { () async throws -> any Board in
+                try await self.openBoardUnchecked(timeouts: timeouts)
+            }
+        }
+    }
+
+    private func openBoardUnchecked(timeouts: DeviceTimeouts) async throws(BenchError) -> any Board {
         do {
             return try await board.open(timeouts: timeouts, firmwareVersion: board == .virtual ? firmwareVersion : nil)
         } catch let error as DeviceError {
@@ -22,12 +36,16 @@ extension BenchConfiguration {
     }
 
     /// Opens this configuration's meter for `board`: a PPK2 watches the board's marker wire; the simulated meter
-    /// watches the board's RUN_WINDOW reports.
+    /// watches the emulated Pico's GP22 edges, or any other board's RUN_WINDOW reports.
     public func openMeter(for board: any Board) async throws(BenchError) -> any PowerMeter {
         switch meter {
         case let .simulated(simulated):
             let meter = SimulatedMeter(configuration: simulated)
-            await meter.watch(board.device)
+            if let pico = board as? EmulatedPico {
+                await meter.watchMarker(of: pico)  // GP22's edges, as a PPK2 would see them
+            } else {
+                await meter.watch(board.device)
+            }
             return meter
         case let .ppk2(endpoint, ppk2):
             do {

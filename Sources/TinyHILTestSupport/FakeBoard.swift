@@ -30,6 +30,10 @@ public actor FakeBoard {
         public var line: SimulatedSerialLine? = nil
         public var switchesBaud = true
         public var baudConfirmMilliseconds: UInt32 = 100
+        /// What HELLO reports as the firmware (a test of the bench's build-id check sets another build).
+        public var firmwareVersion = "fake"
+        public var buildID = "test"
+        public var boardName = "fake-board"
 
         public init(
             modelCapacityBytes: UInt32 = 4096, maxPayloadBytes: UInt16 = 1024, maxOutstanding: UInt8 = 3,
@@ -157,7 +161,7 @@ public actor FakeBoard {
                 counterUnit: options.counterUnit, maxPayloadBytes: options.maxPayloadBytes, maxOutstanding: options.maxOutstanding,
                 flags: 2, cpuHz: 25_000_000, ramBytes: 1 << 20, modelCapacityBytes: options.modelCapacityBytes,
                 arenaCapacityBytes: 1 << 16, framesDropped: UInt32(decoder.dropped.total), bootCount: bootCount,
-                firmwareVersion: "fake", buildID: "test", boardName: "fake-board", engineVersion: "0.1.0", supportedOperators: [3],
+                firmwareVersion: options.firmwareVersion, buildID: options.buildID, boardName: options.boardName, engineVersion: "0.1.0", supportedOperators: [3],
                 slotCount: 2, selectedSlot: selected, baudConfirmMilliseconds: options.baudConfirmMilliseconds)
             return (reply, hello.payload)
         case let .loadBegin(size, _, _, slot):

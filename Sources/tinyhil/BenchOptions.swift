@@ -17,6 +17,9 @@ struct BenchOptions: ParsableArguments {
     @Option(help: "Seed of the simulated meter's noise.")
     var seed: UInt64 = 1
 
+    @Flag(help: "A real board running another firmware build than this checkout's is flashed first (as 'firmware: reflash' in a bench configuration) instead of refused.")
+    var reflash = false
+
     /// The bench to use; `virtual` when `--bench` was not given.
     func configuration() throws -> BenchConfiguration {
         let environmentBoard = ProcessInfo.processInfo.environment["TINYHIL_BOARD"].flatMap { $0.isEmpty ? nil : $0 }
@@ -24,7 +27,9 @@ struct BenchOptions: ParsableArguments {
         // TINYHIL_BOARD applies to bench files only, so it never spoils `--bench virtual` or an endpoint.
         let isFile = !["virtual", "pico-emulated"].contains(text) && !text.hasPrefix("/dev/")
             && FileManager.default.fileExists(atPath: text)
-        return try BenchConfiguration.resolve(text, seed: seed, board: board ?? (isFile ? environmentBoard : nil))
+        var configuration = try BenchConfiguration.resolve(text, seed: seed, board: board ?? (isFile ? environmentBoard : nil))
+        if reflash { configuration.firmwarePolicy = .reflash }
+        return configuration
     }
 }
 

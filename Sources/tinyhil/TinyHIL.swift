@@ -18,6 +18,7 @@ struct TinyHIL: AsyncParsableCommand {
             Budgets.self,
             Demo.self,
             DevicesCommand.self,
+            FlashCommand.self,
             ProfileCommand.self,
             AlignCommand.self,
             ExportCCommand.self,

@@ -24,16 +24,35 @@ final class FakeBenchTests: XCTestCase {
         XCTAssertEqual(measurement.provenance.boardID, "fake-board")
     }
 
-    /// 400 vs 1000 bytes: the ratio is 0.4. Schedule for 6 pairs, 3 per switch: warm-up loads large then small,
-    /// then L L L S S S L L L S S S — four more uploads, six in all; a model the board holds is never re-sent.
+    /// 400 vs 1000 bytes: the ratio is 0.4. Schedule for 6 pairs, 3 per switch, switching by upload: warm-up loads
+    /// large then small, then L L L S S S L L L S S S — four more uploads, six in all; a model the board holds is
+    /// never re-sent.
     func testComparisonRatioAndUploadsFollowTheSchedule() async throws {
         let (comparison, loads) = try await FakeBench.with { bench, firmware in
             let comparison = try await bench.compare(baseline: large, candidate: small, pairs: 6, inferencesPerWindow: 2,
-                                                     windowsPerSwitch: 3)
+                                                     windowsPerSwitch: 3, switching: .upload)
             return (comparison, await firmware.executed.filter { $0 == .loadBegin }.count)
         }
         XCTAssertEqual(comparison.energyRatio.median.value, 0.4, accuracy: 0.4 * 0.005)
         XCTAssertEqual(loads, 6)
+    }
+
+    /// The fake has two slots, so by default each model is uploaded once (baseline → slot 0, candidate → slot 1) and
+    /// the windows alternate strictly, each preceded by a SELECT of the other slot: after the two loads and their
+    /// warm-up windows the board executes exactly (SELECT, RUN_WINDOW) × 12 for 6 pairs. Same ratio as re-uploading.
+    func testComparisonOnATwoSlotBoardUploadsOnceAndSelectsBeforeEveryWindow() async throws {
+        let (comparison, executed) = try await FakeBench.with { bench, firmware in
+            let comparison = try await bench.compare(baseline: large, candidate: small, pairs: 6, inferencesPerWindow: 2)
+            return (comparison, await firmware.executed)
+        }
+        XCTAssertEqual(comparison.energyRatio.median.value, 0.4, accuracy: 0.4 * 0.005)
+        XCTAssertEqual(executed.filter { $0 == .loadBegin }.count, 2)
+        let lastLoad = try XCTUnwrap(executed.lastIndex(of: .loadEnd))
+        let afterWarmUp = Array(executed[(lastLoad + 2)...])  // the candidate's warm-up window follows its LOAD_END
+        XCTAssertEqual(afterWarmUp, Array(repeating: [MessageType.select, .runWindow], count: 12).flatMap { $0 })
+        XCTAssertEqual(comparison.baseline.counterPerInference, 100_000)
+        XCTAssertEqual(comparison.candidate.counterPerInference, 40_000)
+        XCTAssertEqual(comparison.baseline.windows, 6)
     }
 
     /// The device alone knows which model the board holds, and forgets it when the boot count changes: after a

@@ -138,3 +138,51 @@ final class BenchConfigurationTests: XCTestCase {
         XCTAssertEqual(configuration.board.description, "/dev/ttyACM0")
     }
 }
+
+/// Switching models by SELECT between two slots gives the virtual board exactly what re-uploading gives it.
+final class SlotSwitchingVirtualBenchTests: XCTestCase {
+    /// Two int8 models with the same 8×8×3 input: a ReLU and a ReLU6 convolution (small, so re-uploading is quick).
+    /// Strict alternation both ways; without meter noise the instruction counts agree exactly, the
+    /// slot path uploads twice and the upload path once per switch; energies (integrated from the meter's trace) agree
+    /// within 0.5 %; afterwards each slot's outputs equal those of a
+    /// fresh upload of the same model, bit for bit.
+    func testSelectingSlotsEqualsReuploadingWithTwoUploads() async throws {
+        let baseline = try ModelUnderTest(contentsOf: Fixtures.root.appendingPathComponent("ops/conv_relu_int8.tflite"))
+        let candidate = try ModelUnderTest(contentsOf: Fixtures.root.appendingPathComponent("ops/conv_relu6_int8.tflite"))
+        try await Bench.with(.virtual(seed: 5, imperfections: .none)) { bench in
+            XCTAssertEqual(bench.facts.slotCount, 2)
+            let before = await bench.device.statistics.modelUploads
+            let bySlots = try await bench.compare(baseline: baseline, candidate: candidate, pairs: 5, inferencesPerWindow: 2,
+                                                  windowsPerSwitch: 1, switching: .selectSlot)
+            let slotUploads = await bench.device.statistics.modelUploads - before
+            let byUploads = try await bench.compare(baseline: baseline, candidate: candidate, pairs: 5, inferencesPerWindow: 2,
+                                                    windowsPerSwitch: 1, switching: .upload)
+            let reUploads = await bench.device.statistics.modelUploads - before - slotUploads
+            XCTAssertEqual(slotUploads, 2)
+            XCTAssertGreaterThanOrEqual(reUploads, 10, "one upload per switch on the upload path")
+            XCTAssertEqual(bySlots.baseline.counterPerInference, byUploads.baseline.counterPerInference)
+            XCTAssertEqual(bySlots.candidate.counterPerInference, byUploads.candidate.counterPerInference)
+            XCTAssertNotEqual(bySlots.baseline.counterPerInference, bySlots.candidate.counterPerInference,
+                              "the two models must differ, or the comparison shows nothing")
+            for (slots, uploads) in [(bySlots.baseline, byUploads.baseline), (bySlots.candidate, byUploads.candidate)] {
+                let expected = uploads.energyPerInference.median.value
+                XCTAssertEqual(slots.energyPerInference.median.value, expected, accuracy: expected * 0.005)
+            }
+
+            let input = Bench.referenceInput(bytes: 8 * 8 * 3)
+            _ = try await bench.device.load(baseline.bytes, slot: 0)
+            _ = try await bench.device.load(candidate.bytes, slot: 1)
+            _ = try await bench.device.select(slot: 0)
+            let slotBaseline = try await bench.device.infer(input).output
+            _ = try await bench.device.select(slot: 1)
+            let slotCandidate = try await bench.device.infer(input).output
+            _ = try await bench.device.load(baseline.bytes)
+            let freshBaseline = try await bench.device.infer(input).output
+            _ = try await bench.device.load(candidate.bytes)
+            let freshCandidate = try await bench.device.infer(input).output
+            XCTAssertEqual(slotBaseline, freshBaseline)
+            XCTAssertEqual(slotCandidate, freshCandidate)
+            XCTAssertNotEqual(slotBaseline, slotCandidate, "ReLU and ReLU6 differ on this input")
+        }
+    }
+}

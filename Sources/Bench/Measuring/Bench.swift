@@ -86,29 +86,59 @@ public actor Bench {
     /// Compares `candidate` with `baseline` on this board in one session: `pairs` baseline/candidate window pairs
     /// interleaved in blocks of `windowsPerSwitch` (see `InterleavedComparison`) so drift affects both alike; reports the
     /// ratio of median energies (candidate ÷ baseline) with a paired bootstrap interval, and each model's own measurement.
+    ///
+    /// On a board with two model slots (HELLO's `slot_count`, protocol v2) each model is uploaded once, baseline to
+    /// slot 0 and candidate to slot 1, and every switch is a SELECT between windows (outside the marker window), so
+    /// the default is strict alternation (`windowsPerSwitch` 1). On a one-slot board a switch re-uploads the model,
+    /// so the default is blocks of 5. `switching` forces one way (`.upload` also works on a two-slot board).
     public func compare(
         baseline: ModelUnderTest, candidate: ModelUnderTest, pairs: Int = 10, inferencesPerWindow: Int = 5,
-        warmUpWindows: Int = 1, windowsPerSwitch: Int = 5, input: [UInt8]? = nil,
+        warmUpWindows: Int = 1, windowsPerSwitch: Int? = nil, switching: ModelSwitching? = nil, input: [UInt8]? = nil,
         bootstrap: BootstrapSettings = BootstrapSettings(), traceDirectory: URL? = nil
     ) async throws(BenchError) -> Comparison {
         try Self.validate(windows: pairs, inferencesPerWindow: inferencesPerWindow)
-        let baselineInfo = try await load(baseline)
+        let switching = switching ?? (facts.slotCount >= 2 ? .selectSlot : .upload)
+        if switching == .selectSlot, facts.slotCount < 2 {
+            throw .invalidRequest("the board has \(facts.slotCount) model slot(s): switching by SELECT needs 2; use .upload")
+        }
+        let slot = (baseline: 0, candidate: 1)
+        let baselineInfo: ModelInfo
+        if switching == .selectSlot {
+            do { baselineInfo = try await device.load(baseline.bytes, slot: slot.baseline) } catch { throw .device(error) }
+        } else {
+            baselineInfo = try await load(baseline)
+        }
         let baselineInput = input ?? Self.referenceInput(bytes: baselineInfo.inputBytes)
         try await warmUp(windows: warmUpWindows, inferencesPerWindow: inferencesPerWindow, input: baselineInput)
-        let candidateInfo = try await load(candidate)
+        let candidateInfo: ModelInfo
+        if switching == .selectSlot {
+            do { candidateInfo = try await device.load(candidate.bytes, slot: slot.candidate) } catch { throw .device(error) }
+        } else {
+            candidateInfo = try await load(candidate)
+        }
         guard candidateInfo.inputBytes == baselineInfo.inputBytes else {
             throw .invalidRequest(
                 "baseline and candidate take different inputs (\(baselineInfo.inputBytes) vs \(candidateInfo.inputBytes) bytes); compare variants of one model")
         }
         try await warmUp(windows: warmUpWindows, inferencesPerWindow: inferencesPerWindow, input: baselineInput)
 
-        let plan = InterleavedComparison(pairs: pairs, windowsPerSwitch: windowsPerSwitch)
+        let plan = InterleavedComparison(
+            pairs: pairs, windowsPerSwitch: windowsPerSwitch ?? (switching == .selectSlot ? 1 : 5))
         let schedule = plan.schedule
         var counters: [Double] = []
+        var selected = slot.candidate
         let trace = try await recordingMeter { () async throws(BenchError) in
             for (index, arm) in schedule.enumerated() {
                 let model = arm == .baseline ? baseline : candidate
-                try await load(model)
+                if switching == .selectSlot {
+                    let wanted = arm == .baseline ? slot.baseline : slot.candidate
+                    if wanted != selected {
+                        do throws(DeviceError) { _ = try await device.select(slot: wanted) } catch { throw .device(error) }
+                        selected = wanted
+                    }
+                } else {
+                    try await load(model)
+                }
                 counters.append(try await window(inferences: inferencesPerWindow, input: baselineInput))
                 progressHandler?(BenchProgress(model: model.name, windowsDone: index + 1, windowsTotal: schedule.count))
             }
@@ -219,6 +249,14 @@ public actor Bench {
         var generator = SeededGenerator(seed: 1)
         return (0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
+}
+
+/// How `Bench.compare` switches the board between baseline and candidate.
+public enum ModelSwitching: Sendable, Equatable {
+    /// Upload each model once into its own slot (0 and 1) and SELECT between windows (boards with 2 slots).
+    case selectSlot
+    /// Upload the model again at every switch (any board).
+    case upload
 }
 
 /// Where a long measurement stands.

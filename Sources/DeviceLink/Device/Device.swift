@@ -193,6 +193,7 @@ public actor Device {
                 board: "board '\(info.boardName)' at \(endpoint)")
         }
         model = nil
+        statistics.modelUploads += 1
         let crc = CRC32.checksum(modelBytes)
         let flash = info.storesModelsInFlash
         let beginPayload = try await exchange(

@@ -10,6 +10,8 @@ public struct LinkStatistics: Equatable, Sendable {
     public var staleFrames = 0
     /// Received frames dropped by the decoder (bad CRC, bad length, oversized).
     public var droppedFrames = 0
+    /// Model uploads begun (`load`, any slot).
+    public var modelUploads = 0
     public var bytesWritten = 0
     public var bytesRead = 0
 }

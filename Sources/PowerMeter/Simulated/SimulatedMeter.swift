@@ -1,3 +1,4 @@
+import Foundation
 import DeviceLink
 /// The virtual bench's meter: it has no wire to watch, so it builds the trace from the busy windows the board
 /// reports, with `PicoPowerModel` currents, optional seeded imperfections, and a marker line that is high
@@ -29,16 +30,38 @@ public actor SimulatedMeter: PowerMeter {
     private var trace: Trace?
     /// The first window a watched board reported that could not be simulated; `stop()` throws it.
     private var observationError: PowerMeterError?
+    /// Where window lengths come from (set by `watch(_:)` / `watchMarker(of:)`); names the meter.
+    private var windowSource: WindowSource = .boardCounter(nil)
+    /// GP22 edges of the watched emulated Pico already assigned to a window.
+    private var consumedMarkerEdges = 0
+
+    /// What a watched window's length is taken from.
+    public enum WindowSource: Sendable, Equatable {
+        /// The board's own counter in RUN_WINDOW's reply (nil: not watching a board yet).
+        case boardCounter(CounterUnit?)
+        /// The emulated Pico's GP22 edges: cycles between the rising and the falling edge, at the model's clock.
+        case emulatedMarkerEdges
+    }
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
         generator = SeededGenerator(seed: configuration.seed)
     }
 
+    /// Names the power model and what the window lengths come from: `cpi1.4` only when they are instruction counts
+    /// (the virtual bench); `cycles@125MHz` from a board's cycle counter; `gp22-cycles@125MHz` from the emulated
+    /// Pico's marker edges.
     public var identity: MeterIdentity {
         let model = configuration.model
+        let megahertz = (model.clockHertz / 1e6).formatted(.number.grouping(.never))
+        let lengths = switch windowSource {
+        case .emulatedMarkerEdges: "gp22-cycles@\(megahertz)MHz"
+        case .boardCounter(.cpuCycles?): "cycles@\(megahertz)MHz"
+        case .boardCounter(.microseconds?): "microseconds"
+        case .boardCounter(.instructions?), .boardCounter(nil): "cpi\(model.cyclesPerInstruction)"
+        }
         return MeterIdentity(
-            id: "simulated:pico-\(model.busyPower.milliwatts)mW-cpi\(model.cyclesPerInstruction):seed=\(configuration.seed)",
+            id: "simulated:pico-\(model.busyPower.milliwatts)mW-\(lengths):seed=\(configuration.seed)",
             kind: "simulated", samplePeriod: configuration.samplePeriod, supplyVoltage: model.supply)
     }
 
@@ -52,7 +75,37 @@ public actor SimulatedMeter: PowerMeter {
     /// of the trace, its length taken from the board's counter in the board's own unit. Windows outside a
     /// recording (warm-up) are not recorded, as a real meter would not record them either.
     public func watch(_ device: Device) async {
+        windowSource = .boardCounter(await device.boardInfo?.counterUnit)
         await device.observeCompletedWindows { [self] window in await self.observe(window) }
+    }
+
+    /// Makes this meter watch an emulated Pico's measurement marker, as a PPK2's logic input watches GP22 on a real
+    /// one: every RUN_WINDOW the board completes while recording becomes a busy window lasting from GP22's rising to
+    /// its falling edge, in the emulator's cycle stamps at the power model's clock (125 MHz), not the board's own
+    /// counter. A window without a complete high pulse among the new edges fails the recording.
+    public func watchMarker(of pico: EmulatedPico) async {
+        windowSource = .emulatedMarkerEdges
+        consumedMarkerEdges = pico.markerEdges().count
+        await pico.device.observeCompletedWindows { [self] window in
+            await self.observe(window, markerEdges: pico.markerEdges())
+        }
+    }
+
+    private func observe(_ window: CompletedWindow, markerEdges edges: [MarkerEdge]) {
+        let fresh = edges.dropFirst(consumedMarkerEdges)
+        consumedMarkerEdges = max(consumedMarkerEdges, edges.count)
+        guard trace != nil, observationError == nil else { return }
+        guard let fall = fresh.lastIndex(where: { !$0.high }), let rise = fresh[..<fall].lastIndex(where: \.high),
+            fresh[fall].cycle > fresh[rise].cycle
+        else {
+            observationError = .invalidBusyWindow(
+                detail: "the emulated Pico completed a RUN_WINDOW without a GP22 high pulse in its edge file (new edges: \(Array(fresh)))")
+            return
+        }
+        let cycles = fresh[fall].cycle - fresh[rise].cycle
+        do { try noteBusyWindow(BusyWindow(.cycles(cycles), inferences: window.inferences)) } catch {
+            observationError = error
+        }
     }
 
     private func observe(_ window: CompletedWindow) {

@@ -70,13 +70,32 @@ static void dot4_s8(const int8_t *x, const int8_t *w, int32_t k, int32_t *s) {
 /* s[r] += sum_{i<k} x[i] * w[r*k + i], r = 0, 1; k >= 1 (two sums fit the low registers in C) */
 static void dot2_s8(const int8_t *x, const int8_t *w, int32_t k, int32_t *s) {
   const int8_t *w1 = w + k;
-  int32_t s0 = 0, s1 = 0, i = k;
+  int32_t s0 = 0, s1 = 0, i = k - 1;
+#if defined(__ARM_ARCH_6M__)
+  /* per activation byte 3 LDRSB, 2 MULS, 2 ADDS, SUBS, BPL (GCC: 11, reloading a base) */
+  int32_t xv, t;
+  __asm__ volatile(
+      ".syntax unified\n\t"
+      "1:\n\t"
+      "ldrsb %[xv], [%[x], %[i]]\n\t"
+      "ldrsb %[t], [%[w0], %[i]]\n\t"
+      "muls %[t], %[xv], %[t]\n\t"
+      "adds %[s0], %[s0], %[t]\n\t"
+      "ldrsb %[t], [%[w1], %[i]]\n\t"
+      "muls %[t], %[xv], %[t]\n\t"
+      "adds %[s1], %[s1], %[t]\n\t"
+      "subs %[i], %[i], #1\n\t"
+      "bpl 1b\n\t"
+      : [i] "+l"(i), [xv] "=&l"(xv), [t] "=&l"(t), [s0] "+l"(s0), [s1] "+l"(s1)
+      : [x] "l"(x), [w0] "l"(w), [w1] "l"(w1)
+      : "cc");
+#else
   do {
-    i--;
     const int32_t xv = x[i];
     s0 += xv * w[i];
     s1 += xv * w1[i];
-  } while (i != 0);
+  } while (i-- != 0);
+#endif
   s[0] = (int32_t)((uint32_t)s[0] + (uint32_t)s0);
   s[1] = (int32_t)((uint32_t)s[1] + (uint32_t)s1);
 }
