@@ -29,6 +29,7 @@ struct TinyHIL: AsyncParsableCommand {
             Infer.self,
             Eval.self,
             BenchHost.self,
+            BoardsCommand.self,
         ]
     )
 

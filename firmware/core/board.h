@@ -24,6 +24,11 @@ typedef struct board_facts {
     uint32_t ram_bytes;           /* the board's total RAM, as announced in HELLO */
 } board_facts;
 
+/* This board's serial number as text (HELLO's serial_number, so a host can tell two boards of one kind apart):
+ * a hardware unique ID where the board has one (RP2040: the flash chip's 64-bit unique ID in hex), else a fixed
+ * value its README documents. At most 32 characters; "" when the board cannot read it. */
+const char *board_serial_number(void);
+
 /* Called once at boot, before anything else. */
 void board_init(void);
 const board_facts *board_get_facts(void);

@@ -134,6 +134,8 @@ static uint8_t hello(const fw_frame *f, fw_writer *reply) {
     fw_write_u32(reply, FW_MAX_WINDOW_INFERENCES);
     fw_write_u32(reply, FW_MAX_WINDOW_MS);
     fw_write_u32(reply, FW_BAUD_CONFIRM_MS);
+    /* version 2, appended in December 2026 (issue 14): a host that stops reading after baud_confirm_ms ignores it */
+    fw_write_string(reply, board_serial_number());
     return FW_MSG_HELLO | FW_MSG_REPLY_BIT;
 }
 

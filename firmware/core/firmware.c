@@ -96,22 +96,31 @@ static void handle(const fw_frame *request) {
     }
 }
 
-void fw_run(void) {
+void fw_start(void) {
     fw_receiver_init(&receiver, request_buffer, sizeof request_buffer);
     fw_commands_init(&receiver);
     last.valid = 0;
     trial.pending = 0;
+    current_baud = 115200u;
     board_watchdog_arm(FW_WATCHDOG_TIMEOUT_MS);
+}
+
+void fw_poll(void) {
+    board_watchdog_feed();
+    int byte = board_uart_read();
+    if (byte < 0) {
+        check_baud_trial();
+        return;
+    }
+    fw_frame request;
+    if (fw_receiver_push(&receiver, (uint8_t)byte, &request)) {
+        handle(&request);
+    }
+}
+
+void fw_run(void) {
+    fw_start();
     for (;;) {
-        board_watchdog_feed();
-        int byte = board_uart_read();
-        if (byte < 0) {
-            check_baud_trial();
-            continue;
-        }
-        fw_frame request;
-        if (fw_receiver_push(&receiver, (uint8_t)byte, &request)) {
-            handle(&request);
-        }
+        fw_poll();
     }
 }

@@ -61,6 +61,9 @@ public struct HelloReply: Equatable, Sendable {
     public var maxWindowMilliseconds: UInt32
     /// v2: after SET_BAUD the board returns to its previous rate unless a valid frame arrives within this time.
     public var baudConfirmMilliseconds: UInt32
+    /// v2, added December 2026 (issue 14): the board's own serial number (RP2040: the flash chip's unique ID in hex; the virtual
+    /// mps2-an385 board: the fixed "qemu-mps2-an385"), nil when the firmware predates the field or reports none.
+    public var serialNumber: String?
 
     /// Flag bit 0: models are written to flash, LOAD_BEGIN may take long.
     public var storesModelsInFlash: Bool { flags & 0x01 != 0 }
@@ -73,8 +76,9 @@ public struct HelloReply: Equatable, Sendable {
         arenaCapacityBytes: UInt32, framesDropped: UInt32, bootCount: UInt32, firmwareVersion: String,
         buildID: String, boardName: String, engineVersion: String, supportedOperators: [UInt16], slotCount: UInt8 = 1,
         selectedSlot: UInt8? = nil, bootReason: BootReason = .powerOn, maxWindowInferences: UInt32 = 1_000_000,
-        maxWindowMilliseconds: UInt32 = 600_000, baudConfirmMilliseconds: UInt32 = 2000
+        maxWindowMilliseconds: UInt32 = 600_000, baudConfirmMilliseconds: UInt32 = 2000, serialNumber: String? = nil
     ) {
+        self.serialNumber = serialNumber
         self.slotCount = slotCount
         self.selectedSlot = selectedSlot
         self.bootReason = bootReason
@@ -135,6 +139,9 @@ public struct HelloReply: Equatable, Sendable {
         maxWindowInferences = try reader.u32("max_window_inferences")
         maxWindowMilliseconds = try reader.u32("max_window_ms")
         baudConfirmMilliseconds = try reader.u32("baud_confirm_ms")
+        // Firmware built before the field ends here; an empty string is a board that could not read its ID.
+        let serial = reader.remaining > 0 ? try reader.string("serial_number") : ""
+        serialNumber = serial.isEmpty ? nil : serial
     }
 
     public var payload: [UInt8] {
@@ -162,6 +169,7 @@ public struct HelloReply: Equatable, Sendable {
         writer.u32(maxWindowInferences)
         writer.u32(maxWindowMilliseconds)
         writer.u32(baudConfirmMilliseconds)
+        if let serialNumber { writer.string(serialNumber) }
         return writer.bytes
     }
 }

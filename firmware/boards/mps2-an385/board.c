@@ -31,6 +31,10 @@ static const board_facts facts = {
 
 const board_facts *board_get_facts(void) { return &facts; }
 
+/* QEMU's mps2-an385 has no unique ID (its SCC and CPU ID registers read the same on every instance): every virtual
+ * board reports this fixed value (README.md); the host tells virtual boards apart by their UART socket. */
+const char *board_serial_number(void) { return "qemu-mps2-an385"; }
+
 /* ---- boot counter: a record outside every loaded section (the linker script places it at the top of
  * RAM), so neither the reset handler nor QEMU's reset-time reload of the image touches it. ---- */
 

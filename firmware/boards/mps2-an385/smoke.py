@@ -145,6 +145,8 @@ def parse_hello(p: bytes) -> dict:
     at += 1 + 2 * count
     keys = ["slot_count", "selected_slot", "boot_reason", "max_window_inferences", "max_window_ms", "baud_confirm_ms"]
     h.update(zip(keys, struct.unpack("<BBBIII", p[at:at + 15])))
+    at += 15
+    h["serial_number"] = read_string(p, at)[0] if at < len(p) else ""  # absent from older firmware
     return h
 
 

@@ -93,11 +93,16 @@ th_status th_prepare_depthwise_conv(const th_prep *c) {
       return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "DEPTHWISE_CONV_2D: effective scale not representable", th_tensor_id(c, filter));
     p->filter_sum[oc] = bias ? th_i32_at(bias->data, oc) : 0;
   }
+  (void)th_select_depthwise_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator */
   return TH_OK;
 }
 
 static void eval_int8(th_interpreter *ip, const th_op *op) {
   const th_conv_params *p = &op->p.conv;
+  if (p->armv6m) {
+    th_eval_depthwise_armv6m(ip, op);
+    return;
+  }
   const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]), *out = TH_T(ip, op->out);
   const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], cin = in->dims[3];
   const int32_t kh = filter->dims[1], kw = filter->dims[2], cout = filter->dims[3];
