@@ -26,10 +26,11 @@ struct PrunedLeNetBudgets {
         await assertBudget(pruned, .fits(.raspberryPiPico))
     }
 
-    /// The Pico energy study's finding: zeroed weights on dense kernels change nothing.
+    /// The Pico energy study's finding: 75 % zeroed weights on dense kernels skip no work. What remains is data
+    /// dependence: the M0+ requantization is shorter for small accumulators, which zeros make more common (≈ 2 %).
     @Test(.tags(.budget)) func magnitudePruningChangesNoEnergyOnDenseKernels() async throws {
         let sparse = try ModelFixtures.model(named: "lenet_magnitude_pruned_int8")
-        await assertBudget(sparse, .energyUnchanged(comparedTo: baseline, within: 0.03))
+        await assertBudget(sparse, .energyUnchanged(comparedTo: baseline, within: 0.05))
     }
 }
 // README-EXAMPLE-END
