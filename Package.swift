@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The shared result database of a bench farm (`--store postgres://…`, docs/bench-farm.md).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Bench configuration files (bench.yml: one or several boards per bench host).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
@@ -81,6 +83,7 @@ let package = Package(
             dependencies: [
                 "TFLite", "Footprint", "Inference", "DeviceLink", "PowerMeter",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Yams", package: "Yams"),
                 "CLibCrypto",
                 .product(name: "Logging", package: "swift-log"),

@@ -33,9 +33,10 @@ struct BenchOptions: ParsableArguments {
     }
 }
 
-/// `--store`: the SQLite result store, in every command that reads or writes results.
+/// `--store`: the result store (a SQLite file, or a farm's PostgreSQL database), in every command that reads or
+/// writes results.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "Result store (default: $TINYHIL_STORE or .tinyhil/results.sqlite).")
+    @Option(help: "Result store: a SQLite file, or postgres://user:password@host:port/database for a bench farm's shared database (default: $TINYHIL_STORE or .tinyhil/results.sqlite).")
     var store: String = ResultStore.defaultPath
 
     func open() throws -> ResultStore { try ResultStore(path: store) }

@@ -7,17 +7,22 @@ struct History: ParsableCommand {
         abstract: "Show how each firmware version moved a metric, with intervals; flags significant changes and regressions (the rule assertNoRegression applies).")
 
     @Option(help: "Only this model (as recorded, e.g. lenet_int8).") var model: String?
+    @Option(help: "Only this board (its board id as recorded; a farm's shared store holds several).") var board: String?
     @Option(help: "energy | latency | accuracy") var metric: Metric = .energy
     @OptionGroup var store: StoreOptions
 
     func run() throws {
-        let histories = try FirmwareHistory.load(from: try store.open(), model: model, metric: metric)
+        let resultStore = try store.open()
+        let histories = try FirmwareHistory.load(from: resultStore, model: model, board: board, metric: metric)
         if histories.isEmpty {
-            print("No \(metric.rawValue) results in \(store.store)\(model.map { " for \($0)" } ?? "").")
+            let scope = [model.map { "for \($0)" }, board.map { "on board \($0)" }].compactMap { $0 }.joined(separator: " ")
+            print("No \(metric.rawValue) results in \(resultStore.path)\(scope.isEmpty ? "" : " " + scope).")
             return
         }
+        // One history per model and board: a farm's store never mixes two boards' figures in one line.
         for history in histories {
-            print("\(history.modelName) — \(metric.title) (\(metric.unit))")
+            let boardNote = history.boardID.map { " on \($0)" } ?? ""
+            print("\(history.modelName)\(boardNote) — \(metric.title) (\(metric.unit))")
             var table = TextTable(header: ["firmware", "build", "value", "95 % interval", "change", ""])
             for point in history.points {
                 table.append([

@@ -8,7 +8,7 @@ struct StoreWriter: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "_store-writer", abstract: "Test support: write synthetic results.", shouldDisplay: false)
 
-    @Option(help: "Path of the SQLite result store.") var store: String
+    @Option(help: "The result store: a SQLite path or a postgres:// URL.") var store: String
     @Option(help: "How many results to write.") var count: Int = 1000
 
     func run() throws {

@@ -18,30 +18,41 @@ public struct FirmwareHistoryPoint: Sendable, Equatable {
     public var isRegression: Bool = false
 }
 
-/// A metric's history across firmware versions for one model, in the order the versions were first recorded.
+/// A metric's history across firmware versions for one model (on one board, when loaded from a store), in the order
+/// the versions were first recorded.
 public struct FirmwareHistory: Sendable, Equatable {
     public var modelName: String
+    /// The board every point was measured on (a farm's store holds several); nil when built from a mixed list.
+    public var boardID: String?
     public var metric: Metric
     public var points: [FirmwareHistoryPoint]
 
     /// See `RegressionRule.minimumPracticalChange`.
     public static var minimumPracticalChange: Double { RegressionRule.minimumPracticalChange }
 
-    /// Builds every model's history of `metric` from the store (or one model's when `model` is given).
+    /// Builds the history of `metric` of every model on every board from the store (a farm's store holds several
+    /// boards: each model gets one history per board, never a mix), or only of `model` and/or `board` when given.
+    /// Ordered by model, then board.
     public static func load(
-        from store: ResultStore, model: String? = nil, metric: Metric, rule: RegressionRule = .fivePercent
+        from store: ResultStore, model: String? = nil, board: String? = nil, metric: Metric,
+        rule: RegressionRule = .fivePercent
     ) throws(ResultStoreError) -> [FirmwareHistory] {
-        let results = try store.results(model: model, kind: metric.resultKind)
-        let byModel = Dictionary(grouping: results, by: \.modelName)
-        return byModel.keys.sorted().compactMap { name in
-            let history = FirmwareHistory(modelName: name, metric: metric, results: byModel[name] ?? [], rule: rule)
+        let results = try store.results(model: model, kind: metric.resultKind, board: board)
+        let byModelAndBoard = Dictionary(grouping: results) { [$0.modelName, $0.boardID] }
+        return byModelAndBoard.keys.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }.compactMap { key in
+            let history = FirmwareHistory(
+                modelName: key[0], boardID: key[1], metric: metric, results: byModelAndBoard[key] ?? [], rule: rule)
             return history.points.isEmpty ? nil : history
         }
     }
 
     /// Builds the history from one model's results (any order).
-    public init(modelName: String, metric: Metric, results: [StoredResult], rule: RegressionRule = .fivePercent) {
+    public init(
+        modelName: String, boardID: String? = nil, metric: Metric, results: [StoredResult],
+        rule: RegressionRule = .fivePercent
+    ) {
         self.modelName = modelName
+        self.boardID = boardID
         self.metric = metric
         let ordered = results.sorted { ($0.recordedAt, $0.id ?? 0) < ($1.recordedAt, $1.id ?? 0) }
         var versionOrder: [String] = []

@@ -6,11 +6,12 @@ import PowerMeter
 /// per-operator counters of the latest profiles.
 public enum HTMLReport {
     public static func render(store: ResultStore, generatedAt: Date = Date()) throws(ResultStoreError) -> String {
-        var body = ""
+        var body = try farm(store: store)
         var energyByModel: [String: Double] = [:]
         var accuracyByModel: [String: Double] = [:]
         for metric in Metric.allCases {
             let histories = try FirmwareHistory.load(from: store, metric: metric)
+            let severalBoards = Set(histories.map(\.boardID)).count > 1
             body += "<h2>\(SVGChart.escape(metric.title)) (\(metric.unit))</h2>\n"
             guard !histories.isEmpty else {
                 body += "<p class=\"empty\">No \(metric.rawValue) results recorded yet.</p>\n"
@@ -22,19 +23,20 @@ public enum HTMLReport {
                     categories.append(point.firmwareVersion)
                 }
                 if let last = history.points.last {
-                    if metric == .energy { energyByModel[history.modelName] = last.value }
-                    if metric == .accuracy { accuracyByModel[history.modelName] = last.value }
+                    let name = seriesName(history, severalBoards: severalBoards)
+                    if metric == .energy { energyByModel[name] = last.value }
+                    if metric == .accuracy { accuracyByModel[name] = last.value }
                 }
             }
             let series = histories.map { history in
-                SVGChart.Series(name: history.modelName, points: history.points.compactMap { point in
+                SVGChart.Series(name: seriesName(history, severalBoards: severalBoards), points: history.points.compactMap { point in
                     categories.firstIndex(of: point.firmwareVersion).map {
                         (x: $0, value: point.value, low: point.intervalLow, high: point.intervalHigh)
                     }
                 })
             }
             body += "<figure>" + SVGChart.line(categories: categories, series: series, yLabel: metric.unit) + "</figure>\n"
-            body += table(histories: histories, metric: metric)
+            body += table(histories: histories, metric: metric, severalBoards: severalBoards)
         }
         body += "<h2>Accuracy against energy (latest firmware of each model)</h2>\n"
         let both = energyByModel.keys.filter { accuracyByModel[$0] != nil }.sorted()
@@ -104,13 +106,37 @@ public enum HTMLReport {
         return html
     }
 
-    private static func table(histories: [FirmwareHistory], metric: Metric) -> String {
+    /// The model's name, with its board when the store holds results from several boards (a farm).
+    private static func seriesName(_ history: FirmwareHistory, severalBoards: Bool) -> String {
+        guard severalBoards, let board = history.boardID else { return history.modelName }
+        return "\(history.modelName) · \(board)"
+    }
+
+    /// Which boards recorded how many results, with their firmware versions and latest result (a farm's overview);
+    /// nothing when the store holds one board's results.
+    private static func farm(store: ResultStore) throws(ResultStoreError) -> String {
+        let byBoard = Dictionary(grouping: try store.results(), by: \.boardID)
+        guard byBoard.count > 1 else { return "" }
+        var html = "<h2>Boards</h2>\n<table><tr><th>board</th><th>firmware versions</th><th>results</th><th>latest</th></tr>\n"
+        let stamp = ISO8601DateFormatter()
+        for board in byBoard.keys.sorted() {
+            let results = byBoard[board] ?? []
+            var versions: [String] = []
+            for result in results where !versions.contains(result.firmwareVersion) { versions.append(result.firmwareVersion) }
+            let latest = results.map(\.recordedAt).max().map { stamp.string(from: $0) } ?? ""
+            html += "<tr><td>\(SVGChart.escape(board))</td><td>\(SVGChart.escape(versions.joined(separator: ", ")))</td>"
+            html += "<td>\(results.count)</td><td>\(latest)</td></tr>\n"
+        }
+        return html + "</table>\n"
+    }
+
+    private static func table(histories: [FirmwareHistory], metric: Metric, severalBoards: Bool) -> String {
         var html = "<table><tr><th>model</th><th>firmware</th><th>value (\(metric.unit))</th><th>interval</th><th>change</th></tr>\n"
         for history in histories {
             for point in history.points {
                 let change = point.changeFromPrevious.map { String(format: "%+.1f %%", $0 * 100) } ?? "—"
                 let mark = point.isSignificant ? " class=\"sig\"" : ""
-                html += "<tr><td>\(SVGChart.escape(history.modelName))</td><td>\(SVGChart.escape(point.firmwareVersion))</td>"
+                html += "<tr><td>\(SVGChart.escape(seriesName(history, severalBoards: severalBoards)))</td><td>\(SVGChart.escape(point.firmwareVersion))</td>"
                 html += "<td>\(SVGChart.fmt(point.value))</td><td>[\(SVGChart.fmt(point.intervalLow)), \(SVGChart.fmt(point.intervalHigh))]</td>"
                 html += "<td\(mark)>\(change)\(point.isSignificant ? " ⚑" : "")</td></tr>\n"
             }

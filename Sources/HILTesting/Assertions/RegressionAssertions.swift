@@ -53,7 +53,8 @@ private func judgeRegression(
 ) -> StoredResult? {
     let previous: StoredResult?
     do {
-        previous = try store.lastResult(model: current.modelName, kind: metric.resultKind,
+        // Same board only: a farm's shared store holds other boards' results of the same model.
+        previous = try store.lastResult(model: current.modelName, kind: metric.resultKind, board: current.boardID,
                                         excludingFirmwareVersion: current.firmwareVersion)
     } catch {
         location.report("the result store could not be read: \(error)")
