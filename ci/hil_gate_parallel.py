@@ -9,7 +9,8 @@ several boards and TINYHIL_BOARD is unset):
 Environment: TINYHIL_BENCH (the bench file, required), HIL_FILTER (regular expression over the test list, default
 HILTests), HIL_DURATIONS (a JUnit file of an earlier gate to balance by; default OUTPUT_DIR/junit.xml when present),
 HIL_SWIFT_TEST (the command run per board, default "swift test"), TINYHIL_BIN (the built tinyhil, for the budgets
-table), TINYHIL_STORE (each board records into its own store derived from it; default .tinyhil/results.sqlite).
+table), TINYHIL_STORE (each board records into its own store derived from it; default .tinyhil/results.sqlite; a
+postgres:// URL is shared by every board).
 
 Each board gets OUTPUT_DIR/boards/NAME/ with its JUnit file(s), budget log, traces and test.log. The merged
 OUTPUT_DIR/junit.xml holds every selected test exactly once (one <testsuite> per board); a test that a process did
@@ -159,8 +160,11 @@ def merge(results):
 
 
 def board_store(board):
-    """Each board's own result store, derived from TINYHIL_STORE (results.sqlite -> results-BOARD.sqlite)."""
+    """Each board's own result store, derived from TINYHIL_STORE (results.sqlite -> results-BOARD.sqlite); a shared
+    PostgreSQL database (postgres://…) is used by every board as it is (docs/bench-farm.md)."""
     base = os.environ.get("TINYHIL_STORE") or ".tinyhil/results.sqlite"
+    if re.match(r"(?i)postgres(ql)?://", base):
+        return base
     stem, extension = os.path.splitext(base)
     safe = re.sub(r"[^\w.-]", "_", board)
     return f"{stem}-{safe}{extension or '.sqlite'}"
@@ -177,7 +181,8 @@ def start_board(board, tests, directory, swift_test, attempt):
                        TINYHIL_BUDGET_LOG=os.path.join(directory, "budgets.jsonl"),
                        TINYHIL_TRACES=os.path.join(directory, "traces"),
                        TINYHIL_STORE=board_store(board))
-    os.makedirs(os.path.dirname(environment["TINYHIL_STORE"]) or ".", exist_ok=True)
+    if not re.match(r"(?i)postgres(ql)?://", environment["TINYHIL_STORE"]):
+        os.makedirs(os.path.dirname(environment["TINYHIL_STORE"]) or ".", exist_ok=True)
     # --parallel with one worker: one test at a time on this board, and XCTest writes JUnit only in this mode.
     command = shlex.split(swift_test) + ["--skip-build", "--ignore-lock", "--parallel", "--num-workers", "1",
                                          "--xunit-output", os.path.join(directory, "junit.xml")]

@@ -42,6 +42,20 @@ class PartitionAndMergeTests(unittest.TestCase):
         split = gate.partition(list(durations), ["b1", "b2"], durations)
         self.assertEqual(split, {"b1": ["M.A/a"], "b2": ["M.A/b", "M.A/c", "M.A/d", "M.A/e"]})
 
+    def test_every_board_gets_its_own_sqlite_store_but_shares_a_postgres_database(self):
+        saved = os.environ.get("TINYHIL_STORE")
+        try:
+            os.environ["TINYHIL_STORE"] = "/tmp/s/results.sqlite"
+            self.assertEqual(gate.board_store("vb 1"), "/tmp/s/results-vb_1.sqlite")
+            url = "postgres://u:p@db.farm:5432/results"
+            os.environ["TINYHIL_STORE"] = url
+            self.assertEqual(gate.board_store("vb1"), url)
+        finally:
+            if saved is None:
+                os.environ.pop("TINYHIL_STORE", None)
+            else:
+                os.environ["TINYHIL_STORE"] = saved
+
     def test_an_exact_filter_escapes_swift_testing_names(self):
         pattern = gate.exact_filter("HILTests.S/f()")
         self.assertEqual(pattern, r"^HILTests\.S/f\(\)(/|$)")
