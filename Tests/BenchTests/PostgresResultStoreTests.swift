@@ -129,7 +129,7 @@ final class PostgresResultStoreTests: PostgresServerTestCase {
             }
             for (process, errors) in processes {
                 let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
+                process.waitForExit()
                 XCTAssertEqual(process.terminationStatus, 0, "round \(round): \(message)")
             }
             XCTAssertEqual(try ResultStore(path: url).results().count, openers, "round \(round)")
@@ -260,7 +260,7 @@ final class PostgresResultStoreTests: PostgresServerTestCase {
         process.standardError = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitForExit()
         let text = String(decoding: data, as: UTF8.self)
         XCTAssertEqual(process.terminationStatus, 0, text)
         return text
@@ -292,7 +292,7 @@ final class PostgresResultStoreTests: PostgresServerTestCase {
             }
         }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.waitForExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
         XCTAssertGreaterThanOrEqual(committed.count, 300, "the writer stopped before being killed")
         let store = try ResultStore(path: url)
@@ -396,7 +396,8 @@ final class SilentListener {
     private var descriptor: Int32
 
     init() throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
         guard descriptor >= 0 else { throw PostgresTestServer.Unavailable(description: "socket() failed") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -405,7 +406,10 @@ final class SilentListener {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0, listen(descriptor, 8) == 0 else { throw PostgresTestServer.Unavailable(description: "bind/listen failed") }
+        guard bound == 0, listen(descriptor, 8) == 0 else {
+            _ = Glibc.close(descriptor)
+            throw PostgresTestServer.Unavailable(description: "bind/listen failed")
+        }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
@@ -430,7 +434,7 @@ final class PostgresStoreTLSTests: PostgresServerTestCase {
         try store.record(PostgresResultStoreTests.requiredFieldsOnly)
         XCTAssertEqual(try store.results().count, 1)
         let log = try String(contentsOfFile: server.directory + "/server.log", encoding: .utf8)
-        let ours = log.split(separator: "\n").filter { $0.contains("connection authorized") && $0.contains("database=\(database) ") }
+        let ours = log.split(separator: "\n").filter { $0.contains("connection authorized") && ($0.contains("database=\(database) ") || $0.hasSuffix("database=\(database)")) }
         XCTAssertFalse(ours.isEmpty, "no connection to \(database) in the server log")
         XCTAssertTrue(ours.allSatisfy { $0.contains("SSL enabled") }, ours.joined(separator: "\n"))
     }
@@ -441,7 +445,7 @@ final class PostgresStoreTLSTests: PostgresServerTestCase {
         let database = String(url.split(separator: "/").last ?? "")
         _ = try ResultStore(path: url)
         let log = try String(contentsOfFile: server.directory + "/server.log", encoding: .utf8)
-        let ours = log.split(separator: "\n").filter { $0.contains("connection authorized") && $0.contains("database=\(database) ") }
+        let ours = log.split(separator: "\n").filter { $0.contains("connection authorized") && ($0.contains("database=\(database) ") || $0.hasSuffix("database=\(database)")) }
         XCTAssertFalse(ours.isEmpty)
         XCTAssertFalse(ours.contains { $0.contains("SSL enabled") }, ours.joined(separator: "\n"))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import PostgresNIO
 
 /// The result store in a PostgreSQL database shared by every host of a bench farm. One connection per store,
@@ -99,7 +100,7 @@ final class PostgresResultBackend: ResultStoreBackend, @unchecked Sendable {
         }
         return StoredResult(
             id: try row["id"].decode(Int64.self),
-            recordedAt: try row["recordedAt"].decode(Date.self),
+            recordedAt: StoredDate.normalized(try row["recordedAt"].decode(Date.self)),
             kind: kind,
             modelName: try row["modelName"].decode(String.self),
             modelSHA256: try row["modelSHA256"].decode(String.self),
@@ -169,7 +170,7 @@ final class PostgresResultBackend: ResultStoreBackend, @unchecked Sendable {
         return try read(#"SELECT * FROM "operatorProfile"\#(filter) ORDER BY "recordedAt", "id""#, binds: binds) { row in
             StoredProfile(
                 id: try row["id"].decode(Int64.self),
-                recordedAt: try row["recordedAt"].decode(Date.self),
+                recordedAt: StoredDate.normalized(try row["recordedAt"].decode(Date.self)),
                 modelName: try row["modelName"].decode(String.self),
                 modelSHA256: try row["modelSHA256"].decode(String.self),
                 boardID: try row["boardID"].decode(String.self),
@@ -227,11 +228,12 @@ final class PostgresResultBackend: ResultStoreBackend, @unchecked Sendable {
     }
 }
 
-/// Timestamps as both stores keep them: SQLite (GRDB) stores milliseconds, so PostgreSQL is given the same instant
-/// truncated to the millisecond, and a result reads back identically from either.
+/// Timestamps as both stores keep them: SQLite (GRDB) keeps text to the millisecond, so PostgreSQL is given the
+/// instant as GRDB would read it back, and what PostgreSQL returns (microseconds) is read through the same
+/// conversion: a result reads back identically, to the bit, from either store.
 enum StoredDate {
     static func normalized(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        Date.fromDatabaseValue(date.databaseValue) ?? date
     }
 }
 

@@ -18,7 +18,9 @@ final class PostgresSession: @unchecked Sendable {
         connection = try Self.connect(address, logger: logger)
     }
 
-    deinit { connection.close().whenComplete { _ in } }
+    /// Waits for the close (PostgresNIO requires a connection to be closed before it is released); the store is
+    /// released on a caller's thread, never on an event loop.
+    deinit { try? connection.close().wait() }
 
     /// Connects again when the server closed the connection (a restart, an idle timeout) since the last call.
     func reconnectIfClosed() throws(ResultStoreError) {
@@ -53,7 +55,7 @@ final class PostgresSession: @unchecked Sendable {
         // The connect timeout bounds TCP; startup and authentication (a port where something else listens and never
         // answers) get the same time again.
         guard let result = outcome.wait(seconds: 2 * address.connectTimeoutSeconds) else {
-            future.whenSuccess { $0.close().whenComplete { _ in } }  // arrived too late: do not leak it
+            future.whenSuccess { late in late.close().whenComplete { _ in _ = late } }  // arrived too late: close it
             throw .serverUnreachable(
                 location: address.description,
                 reason: "no answer within \(2 * address.connectTimeoutSeconds) s (is something other than PostgreSQL listening on port \(address.port)?)")

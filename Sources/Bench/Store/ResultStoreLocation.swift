@@ -107,13 +107,15 @@ public struct PostgresStoreAddress: Sendable, Equatable, CustomStringConvertible
         return "postgres://\(credentials)@\(hostPart):\(port)/\(database)"
     }
 
-    /// `text` with any password between `user:` and `@` replaced by `***`, for messages about a URL that did not parse.
+    /// `text` with any password (between the user name's `:` and the last `@`) replaced by `***`, for messages about
+    /// a URL that did not parse.
     static func redact(_ text: String) -> String {
-        guard let schemeEnd = text.range(of: "://"), let at = text[schemeEnd.upperBound...].lastIndex(of: "@") else {
+        guard let schemeColon = text.firstIndex(of: ":"), let at = text.lastIndex(of: "@"), schemeColon < at else {
             return text
         }
-        let userInfo = text[schemeEnd.upperBound..<at]
-        guard let colon = userInfo.firstIndex(of: ":") else { return text }
-        return String(text[..<colon]) + ":***" + String(text[at...])
+        var userStart = text.index(after: schemeColon)
+        while userStart < at, text[userStart] == "/" { userStart = text.index(after: userStart) }
+        guard let colon = text[userStart..<at].firstIndex(of: ":") else { return text }
+        return String(text[...colon]) + "***" + String(text[at...])
     }
 }
