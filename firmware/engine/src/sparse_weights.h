@@ -1,0 +1,34 @@
+/* TinyHIL's sparse weight encoding "THS1" (firmware/engine/README.md, "Sparse weights"): a
+ * constant int8 tensor listed in the model's metadata entry "tinyhil_sparse_v1" holds, instead of
+ * its dense bytes, the nonzero weights of each row (dimension 0: output channel / unit) with a
+ * 4-bit column gap per entry. Validated once at load; the kernels read it in place from flash. */
+#ifndef TH_SPARSE_WEIGHTS_H
+#define TH_SPARSE_WEIGHTS_H
+
+#include "engine_internal.h"
+
+#define TH_SPARSE_METADATA_NAME "tinyhil_sparse_v1"
+#define TH_SPARSE_HEADER_BYTES 16u
+
+/* A validated THS1 blob: rows of `cols` columns; row r's entries are values[row_ptr[r]..row_ptr[r+1]),
+ * its gaps start at gaps + (sum over earlier rows of ceil(entries / 2)). */
+typedef struct th_sparse_view {
+  uint32_t rows, cols, entries;
+  const uint8_t *row_ptr;      /* (rows + 1) little-endian u32 */
+  const int8_t *values;
+  const uint8_t *gaps;
+} th_sparse_view;
+
+/* 1 if the model lists tensor `index` as sparse (metadata "tinyhil_sparse_v1"); 0 if not; -1 and
+ * *what set if that metadata entry is malformed. */
+int th_sparse_listed(const th_model *m, uint32_t index, const char **what);
+/* Checks a blob of `bytes` bytes against the tensor's dense shape (dims[0] rows, the other
+ * dimensions' product columns). Returns NULL if valid, else what is wrong (field named). */
+const char *th_sparse_validate(const uint8_t *blob, uint32_t bytes, const th_tensor *t);
+/* View of a blob that th_sparse_validate accepted. */
+void th_sparse_open(const uint8_t *blob, th_sparse_view *v);
+static inline uint32_t th_sparse_row_start(const th_sparse_view *v, uint32_t r) {
+  return th_ld_u32(v->row_ptr + 4u * r);
+}
+
+#endif
