@@ -134,10 +134,10 @@ th_status th_model_tensor(const th_model *m, uint32_t index, th_tensor *t, th_er
     return th_fail(err, TH_ERR_UNSUPPORTED_TYPE, "Tensor.is_variable: variable tensors are not supported", -1, ti, -1);
   if (th_fb_field(fb, &tt, 6, 4))
     return th_fail(err, TH_ERR_UNSUPPORTED_TYPE, "Tensor.sparsity: TFLite SparsityParameters are not supported (tinyhil prune weights --encode sparse writes the engine's THS1 encoding)", -1, ti, -1);
-  const char *sparse_what = NULL;
-  int sparse = th_sparse_listed(m, index, &sparse_what);
-  if (sparse < 0) return th_fail(err, TH_ERR_MODEL_MALFORMED, sparse_what, -1, ti, -1);
   uint32_t bi = th_fb_u32(fb, &tt, 2, 0);
+  const char *sparse_what = NULL;
+  int sparse = th_sparse_listed(m, bi, &sparse_what);
+  if (sparse < 0) return th_fail(err, TH_ERR_MODEL_MALFORMED, sparse_what, -1, ti, -1);
   if (bi != 0u || m->buffers.len > 0u) {
     if (bi >= m->buffers.len)
       return th_fail(err, TH_ERR_MODEL_MALFORMED, "Tensor.buffer: index out of range of Model.buffers", -1, ti, -1);

@@ -8,7 +8,7 @@ static int name_is(const th_fb *fb, const th_fb_table *t, const char *name) {
   return memcmp(fb->b + s.pos, name, n) == 0;
 }
 
-int th_sparse_listed(const th_model *m, uint32_t index, const char **what) {
+int th_sparse_listed(const th_model *m, uint32_t buffer, const char **what) {
   const th_fb *fb = &m->fb;
   for (uint32_t i = 0; i < m->metadata.len; i++) {
     th_fb_table md, buf;
@@ -29,12 +29,12 @@ int th_sparse_listed(const th_model *m, uint32_t index, const char **what) {
       return -1;
     }
     for (uint32_t k = 0; k < th_ld_u32(fb->b + data.pos); k++) {
-      uint32_t ti = th_ld_u32(fb->b + data.pos + 4u + 4u * k);
-      if (ti >= m->tensors.len) {
-        *what = "metadata tinyhil_sparse_v1: tensor index out of range of SubGraph.tensors";
+      uint32_t b = th_ld_u32(fb->b + data.pos + 4u + 4u * k);
+      if (b == 0u || b >= m->buffers.len || b == bi) {
+        *what = "metadata tinyhil_sparse_v1: buffer index out of range (0, the list itself, or beyond Model.buffers)";
         return -1;
       }
-      if (ti == index) return 1;
+      if (b == buffer) return 1;
     }
   }
   return 0;

@@ -1,5 +1,5 @@
 /* TinyHIL's sparse weight encoding "THS1" (firmware/engine/README.md, "Sparse weights"): a
- * constant int8 tensor listed in the model's metadata entry "tinyhil_sparse_v1" holds, instead of
+ * constant int8 tensor whose buffer is listed in the model's metadata entry "tinyhil_sparse_v1" holds, instead of
  * its dense bytes, the nonzero weights of each row (dimension 0: output channel / unit) with a
  * 4-bit column gap per entry. Validated once at load; the kernels read it in place from flash. */
 #ifndef TH_SPARSE_WEIGHTS_H
@@ -19,9 +19,9 @@ typedef struct th_sparse_view {
   const uint8_t *gaps;
 } th_sparse_view;
 
-/* 1 if the model lists tensor `index` as sparse (metadata "tinyhil_sparse_v1"); 0 if not; -1 and
- * *what set if that metadata entry is malformed. */
-int th_sparse_listed(const th_model *m, uint32_t index, const char **what);
+/* 1 if the model lists buffer `buffer` as sparse (metadata "tinyhil_sparse_v1": u32 count, then
+ * count u32 indices into Model.buffers); 0 if not; -1 and *what set if that entry is malformed. */
+int th_sparse_listed(const th_model *m, uint32_t buffer, const char **what);
 /* Checks a blob of `bytes` bytes against the tensor's dense shape (dims[0] rows, the other
  * dimensions' product columns). Returns NULL if valid, else what is wrong (field named). */
 const char *th_sparse_validate(const uint8_t *blob, uint32_t bytes, const th_tensor *t);

@@ -1,0 +1,134 @@
+/// TinyHIL's sparse encoding of int8 weights, "THS1" (specified in firmware/engine/README.md, "Sparse weights").
+///
+/// A buffer listed in the metadata entry ``metadataName`` holds, instead of a tensor's dense bytes, per row
+/// (dimension 0: output channel or unit) the non-zero int8 weights and a 4-bit gap per entry (columns skipped
+/// since the previous entry), two gaps to a byte, each row's gaps starting on a byte. A gap above 15 is bridged
+/// by a stored zero. Layout, all integers little-endian u32:
+/// `"THS1" rows cols entries row_ptr[rows + 1] values[entries] gaps[Σ ceil(row entries / 2)]`.
+public enum SparseWeights {
+    /// Name of the metadata entry whose buffer lists the sparse buffers: u32 count, then count u32 buffer indices.
+    public static let metadataName = "tinyhil_sparse_v1"
+    static let headerBytes = 16
+
+    /// Encodes `values` (row-major, `rows` × `cols`, zero point 0) as THS1.
+    public static func encode(_ values: [Int8], rows: Int, cols: Int) -> [UInt8] {
+        precondition(rows * cols == values.count && rows >= 0 && cols >= 0, "THS1: rows × cols must equal the element count")
+        var rowPtr: [UInt32] = [0]
+        var stored: [Int8] = []
+        var gapBytes: [UInt8] = []
+        for r in 0..<rows {
+            var gaps: [UInt8] = []
+            var next = 0   // first column the next entry may take
+            for c in 0..<cols where values[r * cols + c] != 0 {
+                var gap = c - next
+                while gap > 15 {   // bridge with a stored zero 16 columns on
+                    stored.append(0); gaps.append(15); next += 16; gap -= 16
+                }
+                stored.append(values[r * cols + c]); gaps.append(UInt8(gap)); next = c + 1
+            }
+            for i in stride(from: 0, to: gaps.count, by: 2) {
+                gapBytes.append(gaps[i] | (i + 1 < gaps.count ? gaps[i + 1] << 4 : 0))
+            }
+            rowPtr.append(UInt32(stored.count))
+        }
+        var out: [UInt8] = Array("THS1".utf8)
+        for word in [UInt32(rows), UInt32(cols), UInt32(stored.count)] + rowPtr { out += littleEndian(word) }
+        out += stored.map { UInt8(bitPattern: $0) }
+        out += gapBytes
+        return out
+    }
+
+    /// Decodes a THS1 blob into `rows` × `cols` dense int8 values, checking every field as the engine does.
+    public static func decode(_ blob: [UInt8], rows: Int, cols: Int) throws -> [Int8] {
+        func fail(_ what: String) -> ModelError {
+            ModelError(.invalidValue, at: ["sparse weights (THS1)"], problem: what,
+                       remedy: "Re-encode the weights with `tinyhil prune weights --encode sparse`.")
+        }
+        guard blob.count >= headerBytes, Array(blob[0..<4]) == Array("THS1".utf8) else { throw fail("magic is not THS1") }
+        func u32(_ at: Int) -> Int { Int(blob[at]) | Int(blob[at + 1]) << 8 | Int(blob[at + 2]) << 16 | Int(blob[at + 3]) << 24 }
+        guard u32(4) == rows, u32(8) == cols else { throw fail("rows × cols \(u32(4)) × \(u32(8)) differ from the tensor's \(rows) × \(cols)") }
+        let entries = u32(12)
+        let valuesAt = headerBytes + 4 * (rows + 1)
+        guard valuesAt + entries <= blob.count else { throw fail("row_ptr/values longer than the buffer") }
+        let rowPtr = (0...rows).map { u32(headerBytes + 4 * $0) }
+        guard rowPtr[0] == 0, rowPtr[rows] == entries, zip(rowPtr, rowPtr.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            throw fail("row_ptr must start at 0, never decrease and end at entries (\(entries))")
+        }
+        let gapBytes = (0..<rows).reduce(0) { $0 + (rowPtr[$1 + 1] - rowPtr[$1] + 1) / 2 }
+        guard valuesAt + entries + gapBytes == blob.count else { throw fail("buffer length differs from header + row_ptr + values + gaps") }
+        var dense = Array(repeating: Int8(0), count: rows * cols)
+        var gapAt = valuesAt + entries
+        for r in 0..<rows {
+            let n = rowPtr[r + 1] - rowPtr[r]
+            var column = -1
+            for e in 0..<n {
+                let byte = blob[gapAt + e / 2]
+                column += Int(e % 2 == 0 ? byte & 15 : byte >> 4) + 1
+                guard column < cols else { throw fail("row \(r): column index \(column) out of range (\(cols) columns)") }
+                dense[r * cols + column] = Int8(bitPattern: blob[valuesAt + rowPtr[r] + e])
+            }
+            if n % 2 == 1, blob[gapAt + n / 2] >> 4 != 0 { throw fail("row \(r): padding nibble must be 0") }
+            gapAt += (n + 1) / 2
+        }
+        return dense
+    }
+
+    private static func littleEndian(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
+}
+
+extension Model {
+    /// Buffers holding THS1 sparse weights (listed in the ``SparseWeights/metadataName`` metadata entry).
+    public var sparseBuffers: Set<Int> {
+        guard let entry = metadata.first(where: { $0.name == SparseWeights.metadataName }),
+              buffers.indices.contains(entry.buffer) else { return [] }
+        let d = buffers[entry.buffer].data
+        guard d.count >= 4 else { return [] }
+        func u32(_ at: Int) -> Int { Int(d[at]) | Int(d[at + 1]) << 8 | Int(d[at + 2]) << 16 | Int(d[at + 3]) << 24 }
+        let count = u32(0)
+        guard d.count == 4 + 4 * count else { return [] }
+        return Set((0..<count).map { u32(4 + 4 * $0) })
+    }
+
+    /// Rows × columns of a weight tensor as THS1 views it (dimension 0 × the rest).
+    static func sparseRowsAndColumns(of tensor: Tensor) -> (rows: Int, cols: Int) {
+        let rows = tensor.shape.first ?? 1
+        return (rows, rows > 0 ? tensor.shape.dropFirst().reduce(1, *) : 0)
+    }
+
+    /// The dense bytes of a tensor whose buffer is THS1-encoded (nil if it is not, or the blob is malformed).
+    public func decodedSparseData(of tensor: Tensor) -> [UInt8]? {
+        guard tensor.type == .int8, sparseBuffers.contains(tensor.buffer), buffers.indices.contains(tensor.buffer) else { return nil }
+        let (rows, cols) = Self.sparseRowsAndColumns(of: tensor)
+        return (try? SparseWeights.decode(buffers[tensor.buffer].data, rows: rows, cols: cols))?.map { UInt8(bitPattern: $0) }
+    }
+
+    /// Re-encodes the given int8 weight tensors (subgraph 0) as THS1 where that is smaller than their dense
+    /// bytes; returns the model and the tensors encoded. The tensors must have zero point 0 and constant data.
+    public func encodingSparse(tensors: [Int]) throws -> (model: Model, encoded: [Int]) {
+        var result = self
+        var listed = sparseBuffers
+        var encoded: [Int] = []
+        for index in tensors {
+            let tensor = result.subgraphs[0].tensors[index]
+            guard tensor.type == .int8, !listed.contains(tensor.buffer), let data = result.constantData(of: tensor),
+                  (tensor.quantization?.zeroPoint ?? []).allSatisfy({ $0 == 0 }) else { continue }
+            let (rows, cols) = Self.sparseRowsAndColumns(of: tensor)
+            guard rows * cols == data.count else { continue }
+            let blob = SparseWeights.encode(data.map { Int8(bitPattern: $0) }, rows: rows, cols: cols)
+            guard blob.count < data.count else { continue }
+            try result.setConstantData(blob, ofTensor: index)
+            listed.insert(result.subgraphs[0].tensors[index].buffer)
+            encoded.append(index)
+        }
+        guard !encoded.isEmpty else { return (result, []) }
+        var list: [UInt8] = []
+        for word in [listed.count] + listed.sorted() { list += (0..<4).map { UInt8(truncatingIfNeeded: UInt32(word) >> (8 * $0)) } }
+        if let at = result.metadata.firstIndex(where: { $0.name == SparseWeights.metadataName }) {
+            result.buffers[result.metadata[at].buffer].data = list
+        } else {
+            result.buffers.append(Buffer(data: list))
+            result.metadata.append(Metadata(name: SparseWeights.metadataName, buffer: result.buffers.count - 1))
+        }
+        return (result, encoded)
+    }
+}
