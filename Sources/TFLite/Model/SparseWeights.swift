@@ -1,10 +1,11 @@
 /// TinyHIL's sparse encoding of int8 weights, "THS1" (specified in firmware/engine/README.md, "Sparse weights").
 ///
 /// A buffer listed in the metadata entry ``metadataName`` holds, instead of a tensor's dense bytes, per row
-/// (dimension 0: output channel or unit) the non-zero int8 weights and a 4-bit gap per entry (columns skipped
-/// since the previous entry), two gaps to a byte, each row's gaps starting on a byte. A gap above 15 is bridged
-/// by a stored zero. Layout, all integers little-endian u32:
-/// `"THS1" rows cols entries row_ptr[rows + 1] values[entries] gaps[Σ ceil(row entries / 2)]`.
+/// (dimension 0: output channel or unit) its non-zero int8 weights in pairs of 3 bytes: a gap byte (low nibble:
+/// columns skipped before the first entry, high nibble: before the second), then the two values. A gap above 15
+/// is bridged by a stored zero; an odd row ends with a padding entry (gap 0, value 0), which may sit one column
+/// past the row. Layout, integers little-endian u32: `"THS1" rows cols pairs row_ptr[rows + 1] pairs × 3 bytes`
+/// (row_ptr counts pairs).
 public enum SparseWeights {
     /// Name of the metadata entry whose buffer lists the sparse buffers: u32 count, then count u32 buffer indices.
     public static let metadataName = "tinyhil_sparse_v1"
@@ -14,28 +15,25 @@ public enum SparseWeights {
     public static func encode(_ values: [Int8], rows: Int, cols: Int) -> [UInt8] {
         precondition(rows * cols == values.count && rows >= 0 && cols >= 0, "THS1: rows × cols must equal the element count")
         var rowPtr: [UInt32] = [0]
-        var stored: [Int8] = []
-        var gapBytes: [UInt8] = []
+        var stream: [UInt8] = []
         for r in 0..<rows {
-            var gaps: [UInt8] = []
+            var entries: [(gap: UInt8, value: Int8)] = []
             var next = 0   // first column the next entry may take
             for c in 0..<cols where values[r * cols + c] != 0 {
                 var gap = c - next
-                while gap > 15 {   // bridge with a stored zero 16 columns on
-                    stored.append(0); gaps.append(15); next += 16; gap -= 16
-                }
-                stored.append(values[r * cols + c]); gaps.append(UInt8(gap)); next = c + 1
+                while gap > 15 { entries.append((15, 0)); gap -= 16 }   // a stored zero 16 columns on
+                entries.append((UInt8(gap), values[r * cols + c])); next = c + 1
             }
-            for i in stride(from: 0, to: gaps.count, by: 2) {
-                gapBytes.append(gaps[i] | (i + 1 < gaps.count ? gaps[i + 1] << 4 : 0))
+            if entries.count % 2 == 1 { entries.append((0, 0)) }   // padding: next column (≤ cols)
+            for i in stride(from: 0, to: entries.count, by: 2) {
+                stream += [entries[i].gap | entries[i + 1].gap << 4, UInt8(bitPattern: entries[i].value),
+                           UInt8(bitPattern: entries[i + 1].value)]
             }
-            rowPtr.append(UInt32(stored.count))
+            rowPtr.append(UInt32(stream.count / 3))
         }
         var out: [UInt8] = Array("THS1".utf8)
-        for word in [UInt32(rows), UInt32(cols), UInt32(stored.count)] + rowPtr { out += littleEndian(word) }
-        out += stored.map { UInt8(bitPattern: $0) }
-        out += gapBytes
-        return out
+        for word in [UInt32(rows), UInt32(cols), UInt32(stream.count / 3)] + rowPtr { out += littleEndian(word) }
+        return out + stream
     }
 
     /// Decodes a THS1 blob into `rows` × `cols` dense int8 values, checking every field as the engine does.
@@ -47,28 +45,28 @@ public enum SparseWeights {
         guard blob.count >= headerBytes, Array(blob[0..<4]) == Array("THS1".utf8) else { throw fail("magic is not THS1") }
         func u32(_ at: Int) -> Int { Int(blob[at]) | Int(blob[at + 1]) << 8 | Int(blob[at + 2]) << 16 | Int(blob[at + 3]) << 24 }
         guard u32(4) == rows, u32(8) == cols else { throw fail("rows × cols \(u32(4)) × \(u32(8)) differ from the tensor's \(rows) × \(cols)") }
-        let entries = u32(12)
-        let valuesAt = headerBytes + 4 * (rows + 1)
-        guard valuesAt + entries <= blob.count else { throw fail("row_ptr/values longer than the buffer") }
+        let pairs = u32(12)
+        let streamAt = headerBytes + 4 * (rows + 1)
+        guard streamAt + 3 * pairs == blob.count else { throw fail("buffer length differs from header + row_ptr + 3 × pairs") }
         let rowPtr = (0...rows).map { u32(headerBytes + 4 * $0) }
-        guard rowPtr[0] == 0, rowPtr[rows] == entries, zip(rowPtr, rowPtr.dropFirst()).allSatisfy({ $0 <= $1 }) else {
-            throw fail("row_ptr must start at 0, never decrease and end at entries (\(entries))")
+        guard rowPtr[0] == 0, rowPtr[rows] == pairs, zip(rowPtr, rowPtr.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            throw fail("row_ptr must start at 0, never decrease and end at pairs (\(pairs))")
         }
-        let gapBytes = (0..<rows).reduce(0) { $0 + (rowPtr[$1 + 1] - rowPtr[$1] + 1) / 2 }
-        guard valuesAt + entries + gapBytes == blob.count else { throw fail("buffer length differs from header + row_ptr + values + gaps") }
         var dense = Array(repeating: Int8(0), count: rows * cols)
-        var gapAt = valuesAt + entries
         for r in 0..<rows {
-            let n = rowPtr[r + 1] - rowPtr[r]
-            var column = -1
-            for e in 0..<n {
-                let byte = blob[gapAt + e / 2]
-                column += Int(e % 2 == 0 ? byte & 15 : byte >> 4) + 1
-                guard column < cols else { throw fail("row \(r): column index \(column) out of range (\(cols) columns)") }
-                dense[r * cols + column] = Int8(bitPattern: blob[valuesAt + rowPtr[r] + e])
+            var next = 0
+            for q in rowPtr[r]..<rowPtr[r + 1] {
+                let gap = blob[streamAt + 3 * q]
+                let first = next + Int(gap & 15), second = first + 1 + Int(gap >> 4)
+                let v0 = Int8(bitPattern: blob[streamAt + 3 * q + 1]), v1 = Int8(bitPattern: blob[streamAt + 3 * q + 2])
+                let padding = second == cols && q + 1 == rowPtr[r + 1] && v1 == 0 && gap >> 4 == 0
+                guard first < cols, second < cols || padding else {
+                    throw fail("row \(r): column index out of range (\(cols) columns)")
+                }
+                dense[r * cols + first] = v0
+                if second < cols { dense[r * cols + second] = v1 }
+                next = second + 1
             }
-            if n % 2 == 1, blob[gapAt + n / 2] >> 4 != 0 { throw fail("row \(r): padding nibble must be 0") }
-            gapAt += (n + 1) / 2
         }
         return dense
     }

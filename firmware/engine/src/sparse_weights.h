@@ -10,13 +10,14 @@
 #define TH_SPARSE_METADATA_NAME "tinyhil_sparse_v1"
 #define TH_SPARSE_HEADER_BYTES 16u
 
-/* A validated THS1 blob: rows of `cols` columns; row r's entries are values[row_ptr[r]..row_ptr[r+1]),
- * its gaps start at gaps + (sum over earlier rows of ceil(entries / 2)). */
+/* A validated THS1 blob: rows of `cols` columns; row r is the pairs row_ptr[r]..row_ptr[r+1] of the
+ * pair stream, 3 bytes each: gap byte (low nibble: gap before the first entry, high nibble: gap
+ * before the second), first value (int8), second value (int8). An odd row ends with a padding
+ * entry (gap 0, value 0), which may sit one column past the row. */
 typedef struct th_sparse_view {
-  uint32_t rows, cols, entries;
-  const uint8_t *row_ptr;      /* (rows + 1) little-endian u32 */
-  const int8_t *values;
-  const uint8_t *gaps;
+  uint32_t rows, cols, pairs;
+  const uint8_t *row_ptr;      /* (rows + 1) little-endian u32, in pairs */
+  const uint8_t *stream;       /* pairs x 3 bytes */
 } th_sparse_view;
 
 /* 1 if the model lists buffer `buffer` as sparse (metadata "tinyhil_sparse_v1": u32 count, then
