@@ -9,7 +9,7 @@ import Testing
         var dense = [Int8](repeating: 0, count: 40)
         dense[2] = 3; dense[19] = -1; dense[20] = 5
         let le: (UInt32) -> [UInt8] = { v in (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
-        let expected: [UInt8] = Array("THS1".utf8) + le(2) + le(20) + le(3) + le(0) + le(2) + le(3)
+        let expected: [UInt8] = Array("THS1".utf8) + le(2) + le(20) + le(3) + [2, 0, 1, 0]
             + [0xF2, 0x03, 0x00, 0x00, 0xFF, 0x00, 0x00, 0x05, 0x00]
         #expect(SparseWeights.encode(dense, rows: 2, cols: 20) == expected)
         #expect(try SparseWeights.decode(expected, rows: 2, cols: 20) == dense)

@@ -4,8 +4,8 @@
 /// (dimension 0: output channel or unit) its non-zero int8 weights in pairs of 3 bytes: a gap byte (low nibble:
 /// columns skipped before the first entry, high nibble: before the second), then the two values. A gap above 15
 /// is bridged by a stored zero; an odd row ends with a padding entry (gap 0, value 0), which may sit one column
-/// past the row. Layout, integers little-endian u32: `"THS1" rows cols pairs row_ptr[rows + 1] pairs × 3 bytes`
-/// (row_ptr counts pairs).
+/// past the row. Layout: `"THS1"`, u32 rows, u32 cols, u32 pairs, u16 count[rows] (pairs per row), pairs × 3
+/// bytes; integers little-endian.
 public enum SparseWeights {
     /// Name of the metadata entry whose buffer lists the sparse buffers: u32 count, then count u32 buffer indices.
     public static let metadataName = "tinyhil_sparse_v1"
@@ -14,7 +14,7 @@ public enum SparseWeights {
     /// Encodes `values` (row-major, `rows` × `cols`, zero point 0) as THS1.
     public static func encode(_ values: [Int8], rows: Int, cols: Int) -> [UInt8] {
         precondition(rows * cols == values.count && rows >= 0 && cols >= 0, "THS1: rows × cols must equal the element count")
-        var rowPtr: [UInt32] = [0]
+        var counts: [UInt16] = []
         var stream: [UInt8] = []
         for r in 0..<rows {
             var entries: [(gap: UInt8, value: Int8)] = []
@@ -29,10 +29,11 @@ public enum SparseWeights {
                 stream += [entries[i].gap | entries[i + 1].gap << 4, UInt8(bitPattern: entries[i].value),
                            UInt8(bitPattern: entries[i + 1].value)]
             }
-            rowPtr.append(UInt32(stream.count / 3))
+            counts.append(UInt16(entries.count / 2))   // ≤ (cols + 1) / 2 ≤ 32768
         }
         var out: [UInt8] = Array("THS1".utf8)
-        for word in [UInt32(rows), UInt32(cols), UInt32(stream.count / 3)] + rowPtr { out += littleEndian(word) }
+        for word in [UInt32(rows), UInt32(cols), UInt32(stream.count / 3)] { out += littleEndian(word) }
+        for count in counts { out += [UInt8(count & 0xff), UInt8(count >> 8)] }
         return out + stream
     }
 
@@ -46,20 +47,22 @@ public enum SparseWeights {
         func u32(_ at: Int) -> Int { Int(blob[at]) | Int(blob[at + 1]) << 8 | Int(blob[at + 2]) << 16 | Int(blob[at + 3]) << 24 }
         guard u32(4) == rows, u32(8) == cols else { throw fail("rows × cols \(u32(4)) × \(u32(8)) differ from the tensor's \(rows) × \(cols)") }
         let pairs = u32(12)
-        let streamAt = headerBytes + 4 * (rows + 1)
-        guard streamAt + 3 * pairs == blob.count else { throw fail("buffer length differs from header + row_ptr + 3 × pairs") }
-        let rowPtr = (0...rows).map { u32(headerBytes + 4 * $0) }
-        guard rowPtr[0] == 0, rowPtr[rows] == pairs, zip(rowPtr, rowPtr.dropFirst()).allSatisfy({ $0 <= $1 }) else {
-            throw fail("row_ptr must start at 0, never decrease and end at pairs (\(pairs))")
+        let streamAt = headerBytes + 2 * rows
+        guard streamAt + 3 * pairs == blob.count else { throw fail("buffer length differs from header + 2 × rows + 3 × pairs") }
+        let counts = (0..<rows).map { Int(blob[headerBytes + 2 * $0]) | Int(blob[headerBytes + 2 * $0 + 1]) << 8 }
+        guard counts.reduce(0, +) == pairs, counts.allSatisfy({ 2 * $0 <= cols + 1 }) else {
+            throw fail("count: per-row pairs must sum to pairs (\(pairs)) and fit the columns")
         }
         var dense = Array(repeating: Int8(0), count: rows * cols)
+        var rowStart = 0   // first pair of row r
         for r in 0..<rows {
             var next = 0
-            for q in rowPtr[r]..<rowPtr[r + 1] {
+            defer { rowStart += counts[r] }
+            for q in rowStart..<(rowStart + counts[r]) {
                 let gap = blob[streamAt + 3 * q]
                 let first = next + Int(gap & 15), second = first + 1 + Int(gap >> 4)
                 let v0 = Int8(bitPattern: blob[streamAt + 3 * q + 1]), v1 = Int8(bitPattern: blob[streamAt + 3 * q + 2])
-                let padding = second == cols && q + 1 == rowPtr[r + 1] && v1 == 0 && gap >> 4 == 0
+                let padding = second == cols && q + 1 == rowStart + counts[r] && v1 == 0 && gap >> 4 == 0
                 guard first < cols, second < cols || padding else {
                     throw fail("row \(r): column index out of range (\(cols) columns)")
                 }

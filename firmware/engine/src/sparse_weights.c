@@ -48,28 +48,27 @@ const char *th_sparse_validate(const uint8_t *blob, uint32_t bytes, const th_ten
   if ((int64_t)rows != t->dims[0]) return "sparse weights: rows differ from the tensor's dimension 0";
   if ((uint64_t)rows * cols != (uint64_t)(uint32_t)th_elements(t)) return "sparse weights: rows x cols differ from the tensor's element count";
   if (cols > TH_MAX_ACCUMULATION) return "sparse weights: cols above 65536";
-  uint64_t head = TH_SPARSE_HEADER_BYTES + 4ull * ((uint64_t)rows + 1u);
-  if (head + 3ull * pairs != bytes) return "sparse weights: buffer length differs from header + row_ptr + 3 x pairs";
-  const uint8_t *row_ptr = blob + TH_SPARSE_HEADER_BYTES;
-  const uint8_t *stream = blob + head;
-  if (th_ld_u32(row_ptr) != 0u) return "sparse weights: row_ptr[0] must be 0";
-  if (th_ld_u32(row_ptr + 4u * rows) != pairs) return "sparse weights: row_ptr[rows] differs from pairs";
+  uint64_t head = TH_SPARSE_HEADER_BYTES + 2ull * rows;
+  if (head + 3ull * pairs != bytes) return "sparse weights: buffer length differs from header + 2 x rows + 3 x pairs";
+  const uint8_t *count = blob + TH_SPARSE_HEADER_BYTES;
+  const uint8_t *q = blob + head;
+  uint64_t total = 0;
   for (uint32_t r = 0; r < rows; r++) {
-    uint32_t a = th_ld_u32(row_ptr + 4u * r), b = th_ld_u32(row_ptr + 4u * r + 4u);
-    if (b < a) return "sparse weights: row_ptr not monotonic";
-    if (b > pairs) return "sparse weights: row_ptr beyond pairs";
-    if ((uint64_t)(b - a) * 2u > (uint64_t)cols + 1u) return "sparse weights: row_ptr: a row has more entries than columns";
+    const uint32_t n = th_ld_u16(count + 2u * r);
+    if ((uint64_t)n * 2u > (uint64_t)cols + 1u) return "sparse weights: count: a row has more entries than columns";
+    total += n;
+    if (total > pairs) return "sparse weights: count: rows hold more pairs than the header's pairs";
     uint64_t next = 0;   /* first column the next entry may take */
-    for (uint32_t q = a; q < b; q++) {
-      const uint8_t *e = stream + 3u * q;
-      next += (e[0] & 15u);
+    for (uint32_t k = 0; k < n; k++, q += 3) {
+      next += (q[0] & 15u);
       if (next >= cols) return "sparse weights: gaps: column index out of range";
-      next += 1u + (e[0] >> 4);
-      if (next > cols || (next == cols && (q + 1u != b || e[2] != 0u || (e[0] >> 4) != 0u)))
+      next += 1u + (q[0] >> 4);
+      if (next > cols || (next == cols && (k + 1u != n || q[2] != 0u || (q[0] >> 4) != 0u)))
         return "sparse weights: gaps: column index out of range";
       next += 1u;
     }
   }
+  if (total != pairs) return "sparse weights: count: rows hold fewer pairs than the header's pairs";
   return NULL;
 }
 
@@ -77,6 +76,6 @@ void th_sparse_open(const uint8_t *blob, th_sparse_view *v) {
   v->rows = th_ld_u32(blob + 4);
   v->cols = th_ld_u32(blob + 8);
   v->pairs = th_ld_u32(blob + 12);
-  v->row_ptr = blob + TH_SPARSE_HEADER_BYTES;
-  v->stream = blob + TH_SPARSE_HEADER_BYTES + 4u * (v->rows + 1u);
+  v->count = blob + TH_SPARSE_HEADER_BYTES;
+  v->stream = blob + TH_SPARSE_HEADER_BYTES + 2u * v->rows;
 }

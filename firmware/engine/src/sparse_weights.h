@@ -10,13 +10,13 @@
 #define TH_SPARSE_METADATA_NAME "tinyhil_sparse_v1"
 #define TH_SPARSE_HEADER_BYTES 16u
 
-/* A validated THS1 blob: rows of `cols` columns; row r is the pairs row_ptr[r]..row_ptr[r+1] of the
- * pair stream, 3 bytes each: gap byte (low nibble: gap before the first entry, high nibble: gap
- * before the second), first value (int8), second value (int8). An odd row ends with a padding
- * entry (gap 0, value 0), which may sit one column past the row. */
+/* A validated THS1 blob: rows of `cols` columns; row r has count[r] pairs, which follow those of
+ * the rows before it in the pair stream, 3 bytes each: gap byte (low nibble: gap before the first
+ * entry, high nibble: gap before the second), first value (int8), second value (int8). An odd row
+ * ends with a padding entry (gap 0, value 0), which may sit one column past the row. */
 typedef struct th_sparse_view {
   uint32_t rows, cols, pairs;
-  const uint8_t *row_ptr;      /* (rows + 1) little-endian u32, in pairs */
+  const uint8_t *count;        /* rows little-endian u16: pairs per row */
   const uint8_t *stream;       /* pairs x 3 bytes */
 } th_sparse_view;
 
@@ -28,8 +28,8 @@ int th_sparse_listed(const th_model *m, uint32_t buffer, const char **what);
 const char *th_sparse_validate(const uint8_t *blob, uint32_t bytes, const th_tensor *t);
 /* View of a blob that th_sparse_validate accepted. */
 void th_sparse_open(const uint8_t *blob, th_sparse_view *v);
-static inline uint32_t th_sparse_row_start(const th_sparse_view *v, uint32_t r) {
-  return th_ld_u32(v->row_ptr + 4u * r);
+static inline uint32_t th_sparse_row_pairs(const th_sparse_view *v, uint32_t r) {
+  return th_ld_u16(v->count + 2u * r);
 }
 
 #endif

@@ -195,12 +195,11 @@ static int sparse_malformed(const char *path, const uint8_t *model, long size) {
       case 0: m[at + 3] = '2'; expect = "magic"; break;                                   /* unknown format */
       case 1: m[at + 4] ^= 1u; expect = "rows"; break;                                    /* rows vs shape */
       case 2: m[at + 12] ^= 1u; expect = "buffer length"; break;                          /* pairs vs length */
-      case 3: m[at + 16] = 1u; expect = "row_ptr[0]"; break;                              /* row_ptr[0] != 0 */
-      case 4:                                                                             /* row_ptr[1] > row_ptr[2] */
-        if (rows < 2u) continue;
-        memset(m + at + 20, 0xff, 3); m[at + 23] = 0; expect = "row_ptr"; break;
+      case 3: m[at + 16 + 2 * (rows - 1u)] += 1u; expect = "count"; break;                 /* last row: one pair more */
+      case 4:                                                                             /* row 0 longer than its columns */
+        m[at + 16] = 0xff; m[at + 17] = 0x7f; expect = "count"; break;
       case 5:                                                                             /* every gap 15: columns run out */
-        for (uint32_t q = 0; q < pairs; q++) m[at + 16 + 4 * (rows + 1u) + 3u * q] = 0xffu;
+        for (uint32_t q = 0; q < pairs; q++) m[at + 16 + 2 * rows + 3u * q] = 0xffu;
         expect = "column index out of range"; break;
       case 6: m[at + 8] ^= 4u; expect = "cols"; break;                                    /* rows x cols vs shape */
       default: continue;

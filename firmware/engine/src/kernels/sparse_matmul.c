@@ -1,8 +1,9 @@
 /* Sparse int8 FULLY_CONNECTED / CONV_2D (sparse_matmul.h). Activations are read as u = x + 128
  * (uint8: the M0+ loads them with an immediate offset), so the per-channel constant is
  * bias - (input_zp + 128) * sum(w). One output channel at a time: walk the row's pairs, advancing
- * a pointer into the activation row / patch (kernel scratch, one spare byte for a row's padding
- * entry) by each 4-bit gap. */
+ * a pointer into the activation row (kernel scratch, one spare byte for a row's padding entry) by
+ * each 4-bit gap. CONV_2D gathers two output positions' windows interleaved, so one walk of a row
+ * serves both (the gap decode and loop are shared). */
 #include "sparse_matmul.h"
 #include "../sparse_weights.h"
 #include "armv6m/conv_armv6m.h"
@@ -17,12 +18,13 @@ th_status th_prepare_sparse_weights(const th_prep *c) {
   if (filter->zero_point != 0)
     return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "sparse weights: weights zero point must be 0", th_tensor_id(c, filter));
   th_sparse_open(filter->data, &v);
-  if ((uint64_t)v.cols + 1u > c->ip->scratch_bytes)
+  /* FULLY_CONNECTED: the row + 128 and a spare byte; CONV_2D: two windows interleaved, + 2 spare */
+  if ((uint64_t)v.cols * 2u + 2u > c->ip->scratch_bytes)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "sparse weights: kernel scratch smaller than planned (engine bug)", -1);
+  const uint8_t *q = v.stream;
   for (uint32_t r = 0; r < v.rows; r++) {
     int32_t sum = 0;
-    for (uint32_t q = th_sparse_row_start(&v, r); q < th_sparse_row_start(&v, r + 1u); q++)
-      sum += (int8_t)v.stream[3u * q + 1u] + (int8_t)v.stream[3u * q + 2u];
+    for (uint32_t k = th_sparse_row_pairs(&v, r); k > 0u; k--, q += 3) sum += (int8_t)q[1] + (int8_t)q[2];
     p->filter_sum[r] = (int32_t)((uint32_t)p->filter_sum[r] - (uint32_t)(p->input_zp + 128) * (uint32_t)sum);
   }
 #if defined(TH_HAVE_ARMV6M_KERNELS)
@@ -38,15 +40,12 @@ th_status th_prepare_sparse_weights(const th_prep *c) {
   return TH_OK;
 }
 
-/* sum over `pairs` 3-byte pairs (gap byte, value, value) of value * u[column]; u: activations + 128 */
-static int32_t sparse_dot(const uint8_t *u, const uint8_t *stream, uint32_t pairs) {
-  int32_t acc = 0;
-  if (pairs == 0u) return 0;
+/* sum over `pairs` (>= 1) pairs (gap byte, value, value) of value * u[column]; u: activations + 128 */
+static int32_t sparse_dot(const uint8_t *u, const uint8_t *q, uint32_t pairs) {
 #if defined(__ARM_ARCH_6M__)
   /* per pair 18 instructions: LDRB gap, LSLS/LSRS low nibble, ADDS, LDRB u, LDRSB w, MULS, ADD,
-   * LSRS high nibble, ADDS, ADDS index, LDRB u, LDRSB w, MULS, ADD, ADDS pointer, ADDS index, BNE
-   * (seven low registers: the frame pointer r7 may be taken; the sum in r8) */
-  const uint8_t *end = stream + 3u * pairs, *end1 = end + 1;
+   * LSRS high nibble, ADDS, ADDS index, LDRB u, LDRSB w, MULS, ADD, ADDS pointer, ADDS index, BNE */
+  const uint8_t *end = q + 3u * pairs, *end1 = end + 1;
   int32_t i = -3 * (int32_t)pairs, g, t, w;
   register int32_t sum __asm__("r8") = 0;
   __asm__ volatile(
@@ -73,45 +72,221 @@ static int32_t sparse_dot(const uint8_t *u, const uint8_t *stream, uint32_t pair
       : [i] "+l"(i), [u] "+l"(u), [g] "=&l"(g), [t] "=&l"(t), [w] "=&l"(w), [acc] "+r"(sum)
       : [e0] "l"(end), [e1] "l"(end1)
       : "cc", "memory");
-  acc = sum;
+  return sum;
 #else
+  int32_t acc = 0;
   do {
-    const uint32_t g = stream[0];
+    const uint32_t g = q[0];
     u += g & 15u;
-    acc += (int32_t)u[0] * (int8_t)stream[1];
+    acc += (int32_t)u[0] * (int8_t)q[1];
     u += g >> 4;
-    acc += (int32_t)u[1] * (int8_t)stream[2];
+    acc += (int32_t)u[1] * (int8_t)q[2];
     u += 2;
-    stream += 3;
+    q += 3;
   } while (--pairs);
-#endif
   return acc;
+#endif
 }
 
-/* all output channels of one activation row / patch u (activations + 128) into y */
+/* The same for two windows interleaved byte by byte (u[2c]: window 0, u[2c+1]: window 1): one walk
+ * of the row serves two output positions. s[0], s[1] accumulate. */
+static void sparse_dot2(const uint8_t *u, const uint8_t *q, uint32_t pairs, int32_t *s) {
+#if defined(__ARM_ARCH_6M__)
+  /* per pair (four MACs) 25 instructions: the gap decode, index and loop are shared */
+  const uint8_t *end = q + 3u * pairs, *end1 = end + 1;
+  int32_t i = -3 * (int32_t)pairs, g, t, a, w;
+  register int32_t s0 __asm__("r8") = s[0];
+  register int32_t s1 __asm__("r9") = s[1];
+  __asm__ volatile(
+      ".syntax unified\n\t"
+      "1:\n\t"
+      "ldrb %[g], [%[e0], %[i]]\n\t"
+      "lsls %[t], %[g], #28\n\t"
+      "lsrs %[t], %[t], #27\n\t"
+      "adds %[u], %[u], %[t]\n\t"
+      "ldrb %[t], [%[u], #0]\n\t"
+      "ldrb %[a], [%[u], #1]\n\t"
+      "ldrsb %[w], [%[e1], %[i]]\n\t"
+      "muls %[t], %[w], %[t]\n\t"
+      "add %[s0], %[t]\n\t"
+      "muls %[a], %[w], %[a]\n\t"
+      "add %[s1], %[a]\n\t"
+      "lsrs %[g], %[g], #4\n\t"
+      "lsls %[g], %[g], #1\n\t"
+      "adds %[u], %[u], %[g]\n\t"
+      "adds %[i], %[i], #1\n\t"
+      "ldrb %[t], [%[u], #2]\n\t"
+      "ldrb %[a], [%[u], #3]\n\t"
+      "ldrsb %[w], [%[e1], %[i]]\n\t"
+      "muls %[t], %[w], %[t]\n\t"
+      "add %[s0], %[t]\n\t"
+      "muls %[a], %[w], %[a]\n\t"
+      "add %[s1], %[a]\n\t"
+      "adds %[u], %[u], #4\n\t"
+      "adds %[i], %[i], #2\n\t"
+      "bne 1b\n\t"
+      : [i] "+l"(i), [u] "+l"(u), [g] "=&l"(g), [t] "=&l"(t), [a] "=&l"(a), [w] "=&l"(w),
+        [s0] "+r"(s0), [s1] "+r"(s1)
+      : [e0] "l"(end), [e1] "l"(end1)
+      : "cc", "memory");
+  s[0] = s0;
+  s[1] = s1;
+#else
+  int32_t s0 = 0, s1 = 0;
+  do {
+    const uint32_t g = q[0];
+    const int32_t w0 = (int8_t)q[1], w1 = (int8_t)q[2];
+    u += 2u * (g & 15u);
+    s0 += (int32_t)u[0] * w0;
+    s1 += (int32_t)u[1] * w0;
+    u += 2u * (g >> 4);
+    s0 += (int32_t)u[2] * w1;
+    s1 += (int32_t)u[3] * w1;
+    u += 4;
+    q += 3;
+  } while (--pairs);
+  s[0] = (int32_t)((uint32_t)s[0] + (uint32_t)s0);
+  s[1] = (int32_t)((uint32_t)s[1] + (uint32_t)s1);
+#endif
+}
+
+/* The same for four windows interleaved (u[4c + l]: window l), used when the kernel scratch (the
+ * largest any operator of the model plans) holds 4 cols + 4 bytes. s[0..3] accumulate. */
+static void sparse_dot4(const uint8_t *u, const uint8_t *q, uint32_t pairs, int32_t *s) {
+#if defined(__ARM_ARCH_6M__)
+  /* per pair (eight MACs) 35 instructions */
+  const uint8_t *end = q + 3u * pairs, *end1 = end + 1;
+  int32_t i = -3 * (int32_t)pairs, g, t, w;
+  register int32_t s0 __asm__("r8") = s[0];
+  register int32_t s1 __asm__("r9") = s[1];
+  register int32_t s2 __asm__("r10") = s[2];
+  register int32_t s3 __asm__("r11") = s[3];
+  __asm__ volatile(
+      ".syntax unified\n\t"
+      "1:\n\t"
+      "ldrb %[g], [%[e0], %[i]]\n\t"
+      "lsls %[t], %[g], #28\n\t"
+      "lsrs %[t], %[t], #26\n\t"
+      "adds %[u], %[u], %[t]\n\t"
+      "ldrsb %[w], [%[e1], %[i]]\n\t"
+      "ldrb %[t], [%[u], #0]\n\t"
+      "muls %[t], %[w], %[t]\n\t"
+      "add %[s0], %[t]\n\t"
+      "ldrb %[t], [%[u], #1]\n\t"
+      "muls %[t], %[w], %[t]\n\t"
+      "add %[s1], %[t]\n\t"
+      "ldrb %[t], [%[u], #2]\n\t"
+      "muls %[t], %[w], %[t]\n\t"
+      "add %[s2], %[t]\n\t"
+      "ldrb %[t], [%[u], #3]\n\t"
+      "muls %[t], %[w], %[t]\n\t"
+      "add %[s3], %[t]\n\t"
+      "lsrs %[g], %[g], #4\n\t"
+      "lsls %[g], %[g], #2\n\t"
+      "adds %[u], %[u], %[g]\n\t"
+      "adds %[i], %[i], #1\n\t"
+      "ldrsb %[w], [%[e1], %[i]]\n\t"
+      "ldrb %[t], [%[u], #4]\n\t"
+      "muls %[t], %[w], %[t]\n\t"
+      "add %[s0], %[t]\n\t"
+      "ldrb %[t], [%[u], #5]\n\t"
+      "muls %[t], %[w], %[t]\n\t"
+      "add %[s1], %[t]\n\t"
+      "ldrb %[t], [%[u], #6]\n\t"
+      "muls %[t], %[w], %[t]\n\t"
+      "add %[s2], %[t]\n\t"
+      "ldrb %[t], [%[u], #7]\n\t"
+      "muls %[t], %[w], %[t]\n\t"
+      "add %[s3], %[t]\n\t"
+      "adds %[u], %[u], #8\n\t"
+      "adds %[i], %[i], #2\n\t"
+      "bne 1b\n\t"
+      : [i] "+l"(i), [u] "+l"(u), [g] "=&l"(g), [t] "=&l"(t), [w] "=&l"(w),
+        [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3)
+      : [e0] "l"(end), [e1] "l"(end1)
+      : "cc", "memory");
+  s[0] = s0;
+  s[1] = s1;
+  s[2] = s2;
+  s[3] = s3;
+#else
+  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  do {
+    const uint32_t g = q[0];
+    const int32_t w0 = (int8_t)q[1], w1 = (int8_t)q[2];
+    u += 4u * (g & 15u);
+    a0 += (int32_t)u[0] * w0;
+    a1 += (int32_t)u[1] * w0;
+    a2 += (int32_t)u[2] * w0;
+    a3 += (int32_t)u[3] * w0;
+    u += 4u * (g >> 4);
+    a0 += (int32_t)u[4] * w1;
+    a1 += (int32_t)u[5] * w1;
+    a2 += (int32_t)u[6] * w1;
+    a3 += (int32_t)u[7] * w1;
+    u += 8;
+    q += 3;
+  } while (--pairs);
+  s[0] = (int32_t)((uint32_t)s[0] + (uint32_t)a0);
+  s[1] = (int32_t)((uint32_t)s[1] + (uint32_t)a1);
+  s[2] = (int32_t)((uint32_t)s[2] + (uint32_t)a2);
+  s[3] = (int32_t)((uint32_t)s[3] + (uint32_t)a3);
+#endif
+}
+
+static void requant_store(const int32_t *acc, uint32_t c0, uint32_t count, const th_conv_params *p, int8_t *y) {
+#if defined(TH_HAVE_ARMV6M_KERNELS)
+  if (p->armv6m) {
+    th_requant_outputs_armv6m(acc, (int32_t)c0, (int32_t)count, p, y);
+    return;
+  }
+#endif
+  for (uint32_t j = 0; j < count; j++)
+    y[c0 + j] = (int8_t)th_clamp(th_mbqm(acc[j], p->multiplier[c0 + j], p->shift[c0 + j]) + p->output_zp,
+                                 p->act_min, p->act_max);
+}
+
+/* all output channels of one activation row u (+ 128) into y */
 static void sparse_outputs(const th_sparse_view *v, const uint8_t *u, const th_conv_params *p, int8_t *y) {
   int32_t acc[16];
-  const uint8_t *stream = v->stream;
-  const uint8_t *row_ptr = v->row_ptr;
-  uint32_t start = 0;
+  const uint8_t *count = v->count, *q = v->stream;
   for (uint32_t c0 = 0; c0 < v->rows; c0 += 16u) {
-    const uint32_t count = v->rows - c0 < 16u ? v->rows - c0 : 16u;
-    for (uint32_t j = 0; j < count; j++) {
-      row_ptr += 4;
-      const uint32_t end = th_ld_u32(row_ptr), n = end - start;
-      acc[j] = (int32_t)((uint32_t)p->filter_sum[c0 + j] + (uint32_t)sparse_dot(u, stream, n));
-      stream += 3u * n;
-      start = end;
+    const uint32_t block = v->rows - c0 < 16u ? v->rows - c0 : 16u;
+    for (uint32_t j = 0; j < block; j++, count += 2) {
+      const uint32_t n = (uint32_t)count[0] | (uint32_t)count[1] << 8;
+      int32_t s = p->filter_sum[c0 + j];
+      if (n) {
+        s = (int32_t)((uint32_t)s + (uint32_t)sparse_dot(u, q, n));
+        q += 3u * n;
+      }
+      acc[j] = s;
     }
-#if defined(TH_HAVE_ARMV6M_KERNELS)
-    if (p->armv6m) {
-      th_requant_outputs_armv6m(acc, (int32_t)c0, (int32_t)count, p, y);
-      continue;
+    requant_store(acc, c0, block, p, y);
+  }
+}
+
+/* all output channels of `lanes` (2 or 4) interleaved windows into y[l] (NULL: a padding lane) */
+static void sparse_outputs_lanes(const th_sparse_view *v, const uint8_t *u, const th_conv_params *p, int8_t *const *y,
+                                 int32_t lanes) {
+  int32_t acc[4][16], s[4];
+  const uint8_t *count = v->count, *q = v->stream;
+  for (uint32_t c0 = 0; c0 < v->rows; c0 += 16u) {
+    const uint32_t block = v->rows - c0 < 16u ? v->rows - c0 : 16u;
+    for (uint32_t j = 0; j < block; j++, count += 2) {
+      const uint32_t n = (uint32_t)count[0] | (uint32_t)count[1] << 8;
+      s[0] = s[1] = s[2] = s[3] = p->filter_sum[c0 + j];
+      if (n) {
+        if (lanes == 4) sparse_dot4(u, q, n, s);
+        else sparse_dot2(u, q, n, s);
+        q += 3u * n;
+      }
+      acc[0][j] = s[0];
+      acc[1][j] = s[1];
+      acc[2][j] = s[2];
+      acc[3][j] = s[3];
     }
-#endif
-    for (uint32_t j = 0; j < count; j++)
-      y[c0 + j] = (int8_t)th_clamp(th_mbqm(acc[j], p->multiplier[c0 + j], p->shift[c0 + j]) + p->output_zp,
-                                   p->act_min, p->act_max);
+    for (int32_t l = 0; l < lanes; l++)
+      if (y[l]) requant_store(acc[l], c0, block, p, y[l]);
   }
 }
 
@@ -131,47 +306,65 @@ void th_eval_sparse_fully_connected(th_interpreter *ip, const th_op *op) {
   }
 }
 
-void th_eval_sparse_conv(th_interpreter *ip, const th_op *op) {
+/* the window of output position (b, oy, ox) + 128 into every `lanes`-th byte of dst (padded taps:
+ * the input zero point, which adds 0), then the spare column */
+static void gather_window(const th_interpreter *ip, const th_op *op, int32_t b, int32_t oy, int32_t ox, uint8_t *dst,
+                          int32_t lanes) {
   const th_conv_params *p = &op->p.conv;
-  const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]), *out = TH_T(ip, op->out);
-  const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], cin = in->dims[3];
-  const int32_t kh = filter->dims[1], kw = filter->dims[2], cout = filter->dims[0];
-  const int32_t oh = out->dims[1], ow = out->dims[2];
-  const int32_t run = kw * cin;
-  const int8_t *x = (const int8_t *)in->data;
-  int8_t *y = (int8_t *)out->data;
-  uint8_t *patch = ip->scratch;   /* k + 1 bytes: the window + 128, and a spare byte */
+  const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]);
+  const int32_t ih = in->dims[1], iw = in->dims[2], cin = in->dims[3];
+  const int32_t kh = filter->dims[1], kw = filter->dims[2];
+  const int8_t *xb = (const int8_t *)in->data + b * ih * iw * cin;
   const uint8_t zp = (uint8_t)((uint32_t)p->input_zp ^ 0x80u);
-  const int32_t sh = p->stride_h, sw = p->stride_w, ph = p->pad_h, pw = p->pad_w, dh = p->dilation_h, dw = p->dilation_w;
-  th_sparse_view v;
-  th_sparse_open(filter->data, &v);
-  for (int32_t b = 0; b < batches; b++) {
-    const int8_t *xb = x + b * ih * iw * cin;
-    for (int32_t oy = 0; oy < oh; oy++) {
-      const int32_t y0 = oy * sh - ph;
-      for (int32_t ox = 0; ox < ow; ox++) {
-        const int32_t x0 = ox * sw - pw;
-        uint8_t *pp = patch;   /* the window, padded taps = input zero point (they add 0) */
-        for (int32_t ky = 0; ky < kh; ky++) {
-          const int32_t iy = y0 + ky * dh;
-          if (iy < 0 || iy >= ih) {
-            for (int32_t i = 0; i < run; i++) *pp++ = zp;
-            continue;
-          }
-          const int8_t *row = xb + iy * iw * cin;
-          for (int32_t kx = 0; kx < kw; kx++) {
-            const int32_t ix = x0 + kx * dw;
-            if (ix >= 0 && ix < iw) {
-              const int8_t *src = row + ix * cin;
-              for (int32_t i = 0; i < cin; i++) *pp++ = (uint8_t)(src[i] ^ 0x80u);
-            } else {
-              for (int32_t i = 0; i < cin; i++) *pp++ = zp;
-            }
-          }
-        }
-        *pp = 0;
-        sparse_outputs(&v, patch, p, y + ((b * oh + oy) * ow + ox) * cout);
+  const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
+  if (p->dilation_w == 1 && y0 >= 0 && y0 + (kh - 1) * p->dilation_h < ih && x0 >= 0 && x0 + kw <= iw) {
+    /* inside the input: each window row is one contiguous run */
+    const int32_t run = kw * cin, step = p->dilation_h * iw * cin;
+    const int8_t *src = xb + (y0 * iw + x0) * cin;
+    for (int32_t ky = 0; ky < kh; ky++, src += step)
+      for (int32_t i = 0; i < run; i++, dst += lanes) *dst = (uint8_t)(src[i] ^ 0x80u);
+    *dst = 0;
+    return;
+  }
+  for (int32_t ky = 0; ky < kh; ky++) {
+    const int32_t iy = y0 + ky * p->dilation_h;
+    const int row_inside = iy >= 0 && iy < ih;
+    for (int32_t kx = 0; kx < kw; kx++) {
+      const int32_t ix = x0 + kx * p->dilation_w;
+      if (row_inside && ix >= 0 && ix < iw) {
+        const int8_t *src = xb + (iy * iw + ix) * cin;
+        for (int32_t i = 0; i < cin; i++, dst += lanes) *dst = (uint8_t)(src[i] ^ 0x80u);
+      } else {
+        for (int32_t i = 0; i < cin; i++, dst += lanes) *dst = zp;
       }
     }
+  }
+  *dst = 0;
+}
+
+void th_eval_sparse_conv(th_interpreter *ip, const th_op *op) {
+  const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]), *out = TH_T(ip, op->out);
+  const int32_t oh = out->dims[1], ow = out->dims[2], cout = filter->dims[0];
+  const int32_t positions = in->dims[0] * oh * ow;
+  int8_t *y = (int8_t *)out->data;
+  uint8_t *u = ip->scratch;   /* lanes x (cols + 1) bytes: the windows interleaved, and the spare column */
+  th_sparse_view v;
+  th_sparse_open(filter->data, &v);
+  /* four windows per row walk when the scratch (planned for the model's largest need) holds them */
+  const int32_t lanes = 4u * (uint64_t)v.cols + 4u <= ip->scratch_bytes ? 4 : 2;
+  int32_t b = 0, oy = 0, ox = 0;   /* position o, counted without division (none on the M0+) */
+  if (positions == 0 || ow == 0 || oh == 0) return;
+  for (int32_t o = 0; o < positions; o += lanes) {
+    int8_t *yl[4] = {NULL, NULL, NULL, NULL};
+    for (int32_t l = 0; l < lanes; l++) {
+      if (o + l < positions) {
+        gather_window(ip, op, b, oy, ox, u + l, lanes);
+        if (++ox == ow) { ox = 0; if (++oy == oh) { oy = 0; b++; } }
+        yl[l] = y + (o + l) * cout;
+      } else {   /* past the last position: repeat window 0, drop the outputs */
+        for (int32_t i = 0; i < lanes * ((int32_t)v.cols + 1); i += lanes) u[i + l] = u[i];
+      }
+    }
+    sparse_outputs_lanes(&v, u, &op->p.conv, yl, lanes);
   }
 }
