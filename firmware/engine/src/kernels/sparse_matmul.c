@@ -150,66 +150,11 @@ static void sparse_dot2(const uint8_t *u, const uint8_t *q, uint32_t pairs, int3
 #endif
 }
 
+#if !defined(__ARM_ARCH_6M__)
 /* The same for four windows interleaved (u[4c + l]: window l), used when the kernel scratch (the
- * largest any operator of the model plans) holds 4 cols + 4 bytes. s[0..3] accumulate. */
+ * largest any operator of the model plans) holds 4 cols + 4 bytes. s[0..3] accumulate. On the
+ * M0+ the whole row loop is th_sparse_rows4_armv6m below. */
 static void sparse_dot4(const uint8_t *u, const uint8_t *q, uint32_t pairs, int32_t *s) {
-#if defined(__ARM_ARCH_6M__)
-  /* per pair (eight MACs) 35 instructions */
-  const uint8_t *end = q + 3u * pairs, *end1 = end + 1;
-  int32_t i = -3 * (int32_t)pairs, g, t, w;
-  register int32_t s0 __asm__("r8") = s[0];
-  register int32_t s1 __asm__("r9") = s[1];
-  register int32_t s2 __asm__("r10") = s[2];
-  register int32_t s3 __asm__("r11") = s[3];
-  __asm__ volatile(
-      ".syntax unified\n\t"
-      "1:\n\t"
-      "ldrb %[g], [%[e0], %[i]]\n\t"
-      "lsls %[t], %[g], #28\n\t"
-      "lsrs %[t], %[t], #26\n\t"
-      "adds %[u], %[u], %[t]\n\t"
-      "ldrsb %[w], [%[e1], %[i]]\n\t"
-      "ldrb %[t], [%[u], #0]\n\t"
-      "muls %[t], %[w], %[t]\n\t"
-      "add %[s0], %[t]\n\t"
-      "ldrb %[t], [%[u], #1]\n\t"
-      "muls %[t], %[w], %[t]\n\t"
-      "add %[s1], %[t]\n\t"
-      "ldrb %[t], [%[u], #2]\n\t"
-      "muls %[t], %[w], %[t]\n\t"
-      "add %[s2], %[t]\n\t"
-      "ldrb %[t], [%[u], #3]\n\t"
-      "muls %[t], %[w], %[t]\n\t"
-      "add %[s3], %[t]\n\t"
-      "lsrs %[g], %[g], #4\n\t"
-      "lsls %[g], %[g], #2\n\t"
-      "adds %[u], %[u], %[g]\n\t"
-      "adds %[i], %[i], #1\n\t"
-      "ldrsb %[w], [%[e1], %[i]]\n\t"
-      "ldrb %[t], [%[u], #4]\n\t"
-      "muls %[t], %[w], %[t]\n\t"
-      "add %[s0], %[t]\n\t"
-      "ldrb %[t], [%[u], #5]\n\t"
-      "muls %[t], %[w], %[t]\n\t"
-      "add %[s1], %[t]\n\t"
-      "ldrb %[t], [%[u], #6]\n\t"
-      "muls %[t], %[w], %[t]\n\t"
-      "add %[s2], %[t]\n\t"
-      "ldrb %[t], [%[u], #7]\n\t"
-      "muls %[t], %[w], %[t]\n\t"
-      "add %[s3], %[t]\n\t"
-      "adds %[u], %[u], #8\n\t"
-      "adds %[i], %[i], #2\n\t"
-      "bne 1b\n\t"
-      : [i] "+l"(i), [u] "+l"(u), [g] "=&l"(g), [t] "=&l"(t), [w] "=&l"(w),
-        [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3)
-      : [e0] "l"(end), [e1] "l"(end1)
-      : "cc", "memory");
-  s[0] = s0;
-  s[1] = s1;
-  s[2] = s2;
-  s[3] = s3;
-#else
   int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
   do {
     const uint32_t g = q[0];
@@ -231,8 +176,8 @@ static void sparse_dot4(const uint8_t *u, const uint8_t *q, uint32_t pairs, int3
   s[1] = (int32_t)((uint32_t)s[1] + (uint32_t)a1);
   s[2] = (int32_t)((uint32_t)s[2] + (uint32_t)a2);
   s[3] = (int32_t)((uint32_t)s[3] + (uint32_t)a3);
-#endif
 }
+#endif
 
 static void requant_store(const int32_t *acc, uint32_t c0, uint32_t count, const th_conv_params *p, int8_t *y) {
 #if defined(TH_HAVE_ARMV6M_KERNELS)
@@ -265,6 +210,147 @@ static void sparse_outputs(const th_sparse_view *v, const uint8_t *u, const th_c
   }
 }
 
+/* Rows of 4 interleaved windows: for each of a->rows rows, s = bias; s[l] += the row's walk over
+ * window l; acc[l * 16 + j] = s[l] (j = the row within the block). Returns the stream after them. */
+typedef struct th_sparse_rows_args {
+  const uint8_t *count;        /* 0: u16 pairs per row, advanced */
+  const int32_t *bias;         /* 4: advanced */
+  int32_t rows;                /* 8: >= 1, counted down */
+  int32_t *acc;                /* 12: advanced by one row */
+} th_sparse_rows_args;
+
+#if defined(__ARM_ARCH_6M__)
+/* The row loop around the 4-lane pair loop of sparse_dot4 in assembly: GCC -Os keeps the row state
+ * on the stack (about 130 instructions per row, read in the generated code); here the row state
+ * lives in *a (through ip) and the four sums in r8-r11: about 40 instructions per row. */
+const uint8_t *th_sparse_rows4_armv6m(const uint8_t *u, const uint8_t *q, th_sparse_rows_args *a);
+__asm__(
+    ".syntax unified\n"
+    ".text\n"
+    ".thumb\n"
+    ".align 1\n"
+    ".global th_sparse_rows4_armv6m\n"
+    ".thumb_func\n"
+    ".type th_sparse_rows4_armv6m, %function\n"
+    "th_sparse_rows4_armv6m:\n"
+    "  push {r4, r5, r6, r7, lr}\n"
+    "  mov r4, r8\n"
+    "  mov r5, r9\n"
+    "  mov r6, r10\n"
+    "  mov r7, r11\n"
+    "  push {r4, r5, r6, r7}\n"
+    "  mov ip, r2\n"
+    "2:\n"                          /* row: n = count, advance */
+    "  mov r2, ip\n"
+    "  ldr r4, [r2, #0]\n"
+    "  ldrb r3, [r4, #0]\n"
+    "  ldrb r5, [r4, #1]\n"
+    "  lsls r5, r5, #8\n"
+    "  orrs r3, r5\n"
+    "  adds r4, r4, #2\n"
+    "  str r4, [r2, #0]\n"
+    "  ldr r4, [r2, #4]\n"          /* bias */
+    "  ldm r4!, {r5}\n"
+    "  str r4, [r2, #4]\n"
+    "  mov r8, r5\n"
+    "  mov r9, r5\n"
+    "  mov r10, r5\n"
+    "  mov r11, r5\n"
+    "  cmp r3, #0\n"
+    "  beq 3f\n"
+    "  lsls r4, r3, #1\n"
+    "  adds r4, r4, r3\n"           /* 3n */
+    "  adds r1, r1, r4\n"           /* end of the row = next row's start */
+    "  adds r6, r1, #1\n"           /* e1 */
+    "  rsbs r5, r4, #0\n"           /* i = -3n */
+    "  movs r7, r0\n"               /* u */
+    "1:\n"
+    "  ldrb r2, [r1, r5]\n"
+    "  lsls r3, r2, #28\n"
+    "  lsrs r3, r3, #26\n"
+    "  adds r7, r7, r3\n"
+    "  ldrsb r4, [r6, r5]\n"
+    "  ldrb r3, [r7, #0]\n"
+    "  muls r3, r4, r3\n"
+    "  add r8, r3\n"
+    "  ldrb r3, [r7, #1]\n"
+    "  muls r3, r4, r3\n"
+    "  add r9, r3\n"
+    "  ldrb r3, [r7, #2]\n"
+    "  muls r3, r4, r3\n"
+    "  add r10, r3\n"
+    "  ldrb r3, [r7, #3]\n"
+    "  muls r3, r4, r3\n"
+    "  add r11, r3\n"
+    "  lsrs r2, r2, #4\n"
+    "  lsls r2, r2, #2\n"
+    "  adds r7, r7, r2\n"
+    "  adds r5, r5, #1\n"
+    "  ldrsb r4, [r6, r5]\n"
+    "  ldrb r3, [r7, #4]\n"
+    "  muls r3, r4, r3\n"
+    "  add r8, r3\n"
+    "  ldrb r3, [r7, #5]\n"
+    "  muls r3, r4, r3\n"
+    "  add r9, r3\n"
+    "  ldrb r3, [r7, #6]\n"
+    "  muls r3, r4, r3\n"
+    "  add r10, r3\n"
+    "  ldrb r3, [r7, #7]\n"
+    "  muls r3, r4, r3\n"
+    "  add r11, r3\n"
+    "  adds r7, r7, #8\n"
+    "  adds r5, r5, #2\n"
+    "  bne 1b\n"
+    "3:\n"                          /* store the four sums, next row */
+    "  mov r2, ip\n"
+    "  ldr r4, [r2, #12]\n"
+    "  mov r3, r8\n"
+    "  str r3, [r4, #0]\n"
+    "  mov r3, r9\n"
+    "  str r3, [r4, #64]\n"
+    "  movs r5, r4\n"
+    "  adds r5, #128\n"
+    "  mov r3, r10\n"
+    "  str r3, [r5, #0]\n"
+    "  mov r3, r11\n"
+    "  str r3, [r5, #64]\n"
+    "  adds r4, r4, #4\n"
+    "  str r4, [r2, #12]\n"
+    "  ldr r4, [r2, #8]\n"
+    "  subs r4, r4, #1\n"
+    "  str r4, [r2, #8]\n"
+    "  bne 2b\n"
+    "  movs r0, r1\n"
+    "  pop {r4, r5, r6, r7}\n"
+    "  mov r8, r4\n"
+    "  mov r9, r5\n"
+    "  mov r10, r6\n"
+    "  mov r11, r7\n"
+    "  pop {r4, r5, r6, r7, pc}\n"
+    ".size th_sparse_rows4_armv6m, .-th_sparse_rows4_armv6m\n");
+#define sparse_rows4 th_sparse_rows4_armv6m
+#else
+static const uint8_t *sparse_rows4(const uint8_t *u, const uint8_t *q, th_sparse_rows_args *a) {
+  do {
+    const uint32_t n = (uint32_t)a->count[0] | (uint32_t)a->count[1] << 8;
+    int32_t s[4];
+    a->count += 2;
+    s[0] = s[1] = s[2] = s[3] = *a->bias++;
+    if (n) {
+      sparse_dot4(u, q, n, s);
+      q += 3u * n;
+    }
+    a->acc[0] = s[0];
+    a->acc[16] = s[1];
+    a->acc[32] = s[2];
+    a->acc[48] = s[3];
+    a->acc++;
+  } while (--a->rows);
+  return q;
+}
+#endif
+
 /* all output channels of `lanes` (2 or 4) interleaved windows into y[l] (NULL: a padding lane) */
 static void sparse_outputs_lanes(const th_sparse_view *v, const uint8_t *u, const th_conv_params *p, int8_t *const *y,
                                  int32_t lanes) {
@@ -272,12 +358,19 @@ static void sparse_outputs_lanes(const th_sparse_view *v, const uint8_t *u, cons
   const uint8_t *count = v->count, *q = v->stream;
   for (uint32_t c0 = 0; c0 < v->rows; c0 += 16u) {
     const uint32_t block = v->rows - c0 < 16u ? v->rows - c0 : 16u;
+    if (lanes == 4) {
+      th_sparse_rows_args a = {count, p->filter_sum + c0, (int32_t)block, &acc[0][0]};
+      q = sparse_rows4(u, q, &a);
+      count = a.count;
+      for (int32_t l = 0; l < 4; l++)
+        if (y[l]) requant_store(acc[l], c0, block, p, y[l]);
+      continue;
+    }
     for (uint32_t j = 0; j < block; j++, count += 2) {
       const uint32_t n = (uint32_t)count[0] | (uint32_t)count[1] << 8;
       s[0] = s[1] = s[2] = s[3] = p->filter_sum[c0 + j];
       if (n) {
-        if (lanes == 4) sparse_dot4(u, q, n, s);
-        else sparse_dot2(u, q, n, s);
+        sparse_dot2(u, q, n, s);
         q += 3u * n;
       }
       acc[0][j] = s[0];
