@@ -399,36 +399,61 @@ void th_eval_sparse_fully_connected(th_interpreter *ip, const th_op *op) {
   }
 }
 
+/* What gathering a window needs, computed once per invoke. */
+typedef struct th_window_geometry {
+  const int8_t *x;
+  int32_t ih, iw, cin, kh, kw, run, row_step;    /* run = kw * cin; row_step = dilation_h * iw * cin */
+  int32_t stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, image;
+  uint8_t zp;                                    /* input zero point + 128 */
+} th_window_geometry;
+
+/* dst[lanes * i] = src[i] + 128 for i < n (n >= 1) */
+static void copy_offset_strided(uint8_t *dst, const uint8_t *src, int32_t n, int32_t lanes) {
+#if defined(__ARM_ARCH_6M__)
+  /* per byte 6 instructions (GCC -Os: 14, reloading the bounds) */
+  const uint8_t *end = src + n;
+  int32_t i = -n, t, flip = 0x80;
+  __asm__ volatile(
+      ".syntax unified\n\t"
+      "1:\n\t"
+      "ldrb %[t], [%[end], %[i]]\n\t"
+      "eors %[t], %[flip]\n\t"
+      "strb %[t], [%[dst], #0]\n\t"
+      "adds %[dst], %[dst], %[lanes]\n\t"
+      "adds %[i], %[i], #1\n\t"
+      "bne 1b\n\t"
+      : [i] "+l"(i), [dst] "+l"(dst), [t] "=&l"(t)
+      : [end] "l"(end), [flip] "l"(flip), [lanes] "l"(lanes)
+      : "cc", "memory");
+#else
+  for (int32_t i = 0; i < n; i++, dst += lanes) *dst = (uint8_t)(src[i] ^ 0x80u);
+#endif
+}
+
 /* the window of output position (b, oy, ox) + 128 into every `lanes`-th byte of dst (padded taps:
  * the input zero point, which adds 0), then the spare column */
-static void gather_window(const th_interpreter *ip, const th_op *op, int32_t b, int32_t oy, int32_t ox, uint8_t *dst,
-                          int32_t lanes) {
-  const th_conv_params *p = &op->p.conv;
-  const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]);
-  const int32_t ih = in->dims[1], iw = in->dims[2], cin = in->dims[3];
-  const int32_t kh = filter->dims[1], kw = filter->dims[2];
-  const int8_t *xb = (const int8_t *)in->data + b * ih * iw * cin;
-  const uint8_t zp = (uint8_t)((uint32_t)p->input_zp ^ 0x80u);
-  const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
-  if (p->dilation_w == 1 && y0 >= 0 && y0 + (kh - 1) * p->dilation_h < ih && x0 >= 0 && x0 + kw <= iw) {
+static void gather_window(const th_window_geometry *g, int32_t b, int32_t oy, int32_t ox, uint8_t *dst, int32_t lanes) {
+  const int8_t *xb = g->x + b * g->image;
+  const int32_t y0 = oy * g->stride_h - g->pad_h, x0 = ox * g->stride_w - g->pad_w;
+  if (g->dilation_w == 1 && y0 >= 0 && y0 + (g->kh - 1) * g->dilation_h < g->ih && x0 >= 0 && x0 + g->kw <= g->iw) {
     /* inside the input: each window row is one contiguous run */
-    const int32_t run = kw * cin, step = p->dilation_h * iw * cin;
-    const int8_t *src = xb + (y0 * iw + x0) * cin;
-    for (int32_t ky = 0; ky < kh; ky++, src += step)
-      for (int32_t i = 0; i < run; i++, dst += lanes) *dst = (uint8_t)(src[i] ^ 0x80u);
+    const uint8_t *src = (const uint8_t *)xb + (y0 * g->iw + x0) * g->cin;
+    if (g->run == 0) return;
+    for (int32_t ky = g->kh; ky > 0; ky--, src += g->row_step, dst += lanes * g->run)
+      copy_offset_strided(dst, src, g->run, lanes);
     *dst = 0;
     return;
   }
-  for (int32_t ky = 0; ky < kh; ky++) {
-    const int32_t iy = y0 + ky * p->dilation_h;
-    const int row_inside = iy >= 0 && iy < ih;
-    for (int32_t kx = 0; kx < kw; kx++) {
-      const int32_t ix = x0 + kx * p->dilation_w;
-      if (row_inside && ix >= 0 && ix < iw) {
-        const int8_t *src = xb + (iy * iw + ix) * cin;
-        for (int32_t i = 0; i < cin; i++, dst += lanes) *dst = (uint8_t)(src[i] ^ 0x80u);
+  for (int32_t ky = 0; ky < g->kh; ky++) {
+    const int32_t iy = y0 + ky * g->dilation_h;
+    const int row_inside = iy >= 0 && iy < g->ih;
+    for (int32_t kx = 0; kx < g->kw; kx++) {
+      const int32_t ix = x0 + kx * g->dilation_w;
+      if (row_inside && ix >= 0 && ix < g->iw) {
+        const int8_t *src = xb + (iy * g->iw + ix) * g->cin;
+        for (int32_t i = 0; i < g->cin; i++, dst += lanes) *dst = (uint8_t)(src[i] ^ 0x80u);
       } else {
-        for (int32_t i = 0; i < cin; i++, dst += lanes) *dst = zp;
+        for (int32_t i = 0; i < g->cin; i++, dst += lanes) *dst = g->zp;
       }
     }
   }
@@ -436,13 +461,21 @@ static void gather_window(const th_interpreter *ip, const th_op *op, int32_t b, 
 }
 
 void th_eval_sparse_conv(th_interpreter *ip, const th_op *op) {
+  const th_conv_params *p = &op->p.conv;
   const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]), *out = TH_T(ip, op->out);
   const int32_t oh = out->dims[1], ow = out->dims[2], cout = filter->dims[0];
   const int32_t positions = in->dims[0] * oh * ow;
   int8_t *y = (int8_t *)out->data;
   uint8_t *u = ip->scratch;   /* lanes x (cols + 1) bytes: the windows interleaved, and the spare column */
   th_sparse_view v;
+  th_window_geometry g;
   th_sparse_open(filter->data, &v);
+  g.x = (const int8_t *)in->data;
+  g.ih = in->dims[1], g.iw = in->dims[2], g.cin = in->dims[3], g.kh = filter->dims[1], g.kw = filter->dims[2];
+  g.run = g.kw * g.cin, g.row_step = p->dilation_h * g.iw * g.cin, g.image = g.ih * g.iw * g.cin;
+  g.stride_h = p->stride_h, g.stride_w = p->stride_w, g.pad_h = p->pad_h, g.pad_w = p->pad_w;
+  g.dilation_h = p->dilation_h, g.dilation_w = p->dilation_w;
+  g.zp = (uint8_t)((uint32_t)p->input_zp ^ 0x80u);
   /* four windows per row walk when the scratch (planned for the model's largest need) holds them */
   const int32_t lanes = 4u * (uint64_t)v.cols + 4u <= ip->scratch_bytes ? 4 : 2;
   int32_t b = 0, oy = 0, ox = 0;   /* position o, counted without division (none on the M0+) */
@@ -451,13 +484,13 @@ void th_eval_sparse_conv(th_interpreter *ip, const th_op *op) {
     int8_t *yl[4] = {NULL, NULL, NULL, NULL};
     for (int32_t l = 0; l < lanes; l++) {
       if (o + l < positions) {
-        gather_window(ip, op, b, oy, ox, u + l, lanes);
+        gather_window(&g, b, oy, ox, u + l, lanes);
         if (++ox == ow) { ox = 0; if (++oy == oh) { oy = 0; b++; } }
         yl[l] = y + (o + l) * cout;
       } else {   /* past the last position: repeat window 0, drop the outputs */
         for (int32_t i = 0; i < lanes * ((int32_t)v.cols + 1); i += lanes) u[i + l] = u[i];
       }
     }
-    sparse_outputs_lanes(&v, u, &op->p.conv, yl, lanes);
+    sparse_outputs_lanes(&v, u, p, yl, lanes);
   }
 }
