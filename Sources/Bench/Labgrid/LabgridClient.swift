@@ -67,6 +67,10 @@ public struct LabgridClient: Sendable {
     public struct Outcome: Sendable {
         public var exitStatus: Int32
         public var output: String
+        public init(exitStatus: Int32, output: String) {
+            self.exitStatus = exitStatus
+            self.output = output
+        }
     }
 
     /// Runs `labgrid-client … -p place COMMAND`; errors the client reports about the coordinator or the place
@@ -104,7 +108,7 @@ public struct LabgridClient: Sendable {
     }
 
     /// The ``LabgridError`` a failed command's output describes (labgrid 26's messages).
-    func classify(_ outcome: Outcome, place: String, command: [String]) -> LabgridError {
+    public func classify(_ outcome: Outcome, place: String, command: [String]) -> LabgridError {
         let text = outcome.output
         let lines = text.split(separator: "\n").map(String.init)
         let errorLine = lines.last { $0.contains("Error:") }.map { $0.trimmingCharacters(in: .whitespaces) }
