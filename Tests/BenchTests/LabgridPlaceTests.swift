@@ -2,6 +2,7 @@ import Bench
 import DeviceLink
 import Foundation
 import Glibc
+import Inference
 import XCTest
 
 /// `labgrid:PLACE` benches against a real labgrid coordinator and exporter on loopback (``LabgridFarm``): the place is
@@ -62,7 +63,7 @@ final class LabgridPlaceTests: XCTestCase {
 
     /// `tinyhil measure M --baseline B --bench labgrid:place-1` prints what `--bench virtual` prints for the same
     /// firmware and meter seed (the board's counts and the simulated meter's energy; only the board id differs), and
-    /// leaves the place released.
+    /// leaves the place released; `tinyhil infer` writes the same outputs through the place as on the local board.
     func testMeasureThroughAPlaceMatchesTheLocalVirtualBench() async throws {
         let farm = try await LabgridFarm.start(boardCount: 1)
         do {
@@ -77,8 +78,31 @@ final class LabgridPlaceTests: XCTestCase {
             XCTAssertEqual(NSDictionary(dictionary: remoteResult), NSDictionary(dictionary: localResult),
                            "through labgrid:\n\(remote.output)\nlocal:\n\(local.output)")
             XCTAssertTrue(remote.output.contains("\"board_id\" : \"labgrid:place-1\""), remote.output)
-            let holder = try await farm.holder(of: "place-1")
+            var holder = try await farm.holder(of: "place-1")
             XCTAssertNil(holder, "the place is still acquired after the run")
+
+            // infer: the board's raw outputs through the place equal the local virtual board's, byte for byte.
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tinyhil-lg-infer-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let all = try NumPyArray(contentsOf: URL(fileURLWithPath: models.candidateInputs))
+            let sampleBytes = all.bytes.count / all.shape[0]
+            let inputs = directory.appendingPathComponent("inputs.npy")
+            try NumPyArray(elementType: all.elementType, shape: [8] + all.shape.dropFirst(),
+                           bytes: Array(all.bytes.prefix(8 * sampleBytes))).write(to: inputs)
+            var outputs: [Data] = []
+            for bench in ["virtual", "labgrid:place-1"] {
+                let file = directory.appendingPathComponent("outputs-\(outputs.count).npy")
+                let inferred = try run(["infer", models.candidate, "--inputs", inputs.path, "-o", file.path, "--bench", bench],
+                                       coordinator: bench == "virtual" ? nil : farm.address)
+                XCTAssertEqual(inferred.status, 0, inferred.output)
+                outputs.append(try Data(contentsOf: file))
+            }
+            XCTAssertEqual(outputs[0], outputs[1], "infer through labgrid:place-1 differs from the local virtual board")
+            let written = try NumPyArray(contentsOf: directory.appendingPathComponent("outputs-1.npy"))
+            XCTAssertEqual(written.shape.first, 8, "one output row per input")
+            holder = try await farm.holder(of: "place-1")
+            XCTAssertNil(holder, "the place is still acquired after infer")
         } catch {
             await farm.stop()
             throw error
@@ -133,13 +157,13 @@ final class LabgridPlaceTests: XCTestCase {
         await farm.stop()
     }
 
-    /// A run killed in the middle of measuring (SIGKILL: no handler runs; then SIGINT) leaves the place released
+    /// A run killed in the middle of measuring (SIGKILL: no handler runs; then SIGINT, SIGTERM) leaves the place released
     /// by its guard process within seconds, and the next run measures on the same board.
     func testAKilledRunReleasesThePlace() async throws {
         let farm = try await LabgridFarm.start(boardCount: 1)
         do {
             let models = FixtureModelPaths()
-            for signal in [SIGKILL, SIGINT] {
+            for signal in [SIGKILL, SIGINT, SIGTERM] {
                 let output = FileManager.default.temporaryDirectory.appendingPathComponent("tinyhil-lg-\(UUID().uuidString).txt")
                 defer { try? FileManager.default.removeItem(at: output) }
                 let process = try start(["measure", models.candidate, "--bench", "labgrid:place-1", "--no-record",
@@ -245,13 +269,15 @@ final class LabgridPlaceTests: XCTestCase {
     }
 }
 
-/// Two fixture models of the repository: a channel-pruned LeNet and its float baseline's int8 sibling.
+/// Two fixture models of the repository: a channel-pruned LeNet (with its fixture inputs) and the int8 LeNet.
 private struct FixtureModelPaths {
     let candidate: String
+    let candidateInputs: String
     let baseline: String
     init() {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         candidate = root.appendingPathComponent("fixtures/models/lenet_channel_pruned_int8.tflite").path
+        candidateInputs = root.appendingPathComponent("fixtures/models/lenet_channel_pruned_int8.inputs.npy").path
         baseline = root.appendingPathComponent("fixtures/models/lenet_int8.tflite").path
     }
 }
