@@ -35,6 +35,9 @@ struct BenchOptions: ParsableArguments {
         if reflash { configuration.firmwarePolicy = .reflash }
         if let wait {
             guard wait >= 0, wait.isFinite else { throw ValidationError("--wait must be zero or more seconds") }
+            guard case .labgridPlace = configuration.board else {
+                throw ValidationError("--wait applies to a labgrid place (--bench labgrid:PLACE, or 'labgrid:' in the bench file), not to \(configuration.board)")
+            }
             configuration.labgridWait = .milliseconds(Int64(wait * 1000))
         }
         return configuration

@@ -134,6 +134,16 @@ final class LabgridPlaceTests: XCTestCase {
             let waited = clock.now - waitStarted
             XCTAssertGreaterThanOrEqual(waited, .seconds(2))
             XCTAssertLessThan(waited, .seconds(15), "--wait 2 took \(waited)")
+            // The command line's --wait, against the place this process holds (the same user: another run).
+            let models = FixtureModelPaths()
+            let refused = try run(["measure", models.candidate, "--bench", "labgrid:place-1", "--no-record", "--wait", "1"],
+                                  coordinator: farm.address)
+            XCTAssertNotEqual(refused.status, 0, refused.output)
+            XCTAssertTrue(refused.output.contains("stayed acquired by this user"), refused.output)
+            let misplaced = try run(["measure", models.candidate, "--bench", "virtual", "--no-record", "--wait", "1"],
+                                    coordinator: nil)
+            XCTAssertNotEqual(misplaced.status, 0, misplaced.output)
+            XCTAssertTrue(misplaced.output.contains("--wait applies to a labgrid place"), misplaced.output)
 
             let waiting = try configuration(farm, "place-1", wait: .seconds(60))
             let second = Task { () async throws -> (any Board, ContinuousClock.Instant) in
