@@ -2,6 +2,7 @@ import Bench
 import DeviceLink
 import Foundation
 import Glibc
+import PowerMeter
 import XCTest
 
 /// A labgrid farm on loopback for the tests: a real `labgrid-coordinator` (gRPC, labgrid 26) on a free port, a real
@@ -44,6 +45,8 @@ final class LabgridFarm: @unchecked Sendable {
     let address: String
     let directory: String
     let boards: [PseudoTerminalBoard]
+    /// With `start(meter: true)`: the simulated PPK2 behind place-1's `meter` resource.
+    private(set) var meter: PseudoTerminalPPK2?
     private let coordinator: ChildProcess
     private var exporter: ChildProcess?
 
@@ -52,7 +55,10 @@ final class LabgridFarm: @unchecked Sendable {
 
     /// Starts the coordinator, `boardCount` virtual boards, the exporter (groups `pico-1`…, each with a `board`
     /// resource, and `extraExport` YAML appended) and places `place-1`… matching `tinyhil-farm/pico-N/*`.
-    static func start(boardCount: Int, extraExport: String = "", extraPlaces: [String: String] = [:]) async throws -> LabgridFarm {
+    /// With `meter`, group pico-1 also exports a `meter`: a pseudo-terminal served by the PPK2 simulator.
+    static func start(
+        boardCount: Int, meter: Bool = false, extraExport: String = "", extraPlaces: [String: String] = [:]
+    ) async throws -> LabgridFarm {
         let tools = try tools()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tinyhil-labgrid-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -77,6 +83,11 @@ final class LabgridFarm: @unchecked Sendable {
             var export = ""
             for (index, board) in boards.enumerated() {
                 export += "pico-\(index + 1):\n  board:\n    cls: RawSerialPort\n    port: \(board.path)\n    speed: 115200\n"
+                if meter && index == 0 {
+                    let ppk2 = try PseudoTerminalPPK2()
+                    farm.meter = ppk2
+                    export += "  meter:\n    cls: RawSerialPort\n    port: \(ppk2.path)\n    speed: 115200\n"
+                }
             }
             export += extraExport
             try export.write(toFile: directory + "/exporter.yaml", atomically: true, encoding: .utf8)
@@ -136,6 +147,7 @@ final class LabgridFarm: @unchecked Sendable {
         exporter = nil
         coordinator.terminate(grace: .seconds(2))
         for board in boards { await board.stop() }
+        await meter?.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -217,5 +229,43 @@ private func relay<Source: Transport, Destination: Transport>(from source: Sourc
     while !Task.isCancelled {
         guard let bytes = try? await source.read(maxBytes: 4096, timeout: .milliseconds(100)) else { return }
         if !bytes.isEmpty { try? await destination.write(bytes) }
+    }
+}
+
+/// The PPK2 simulator (PowerMeter's `PPK2Simulator`, idle current, no marker) on the master side of a
+/// pseudo-terminal whose slave `path` an exporter serves as the place's `meter`.
+final class PseudoTerminalPPK2: @unchecked Sendable {
+    let path: String
+    let simulator: PPK2Simulator
+    private let master: PseudoTerminalTransport
+    private let slave: Int32
+    private let serving: Task<Void, Never>
+
+    init() throws {
+        let fd = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        guard fd >= 0, ioctl(fd, 0x4004_5431 /* TIOCSPTLCK */, &unlock) == 0, ioctl(fd, 0x8004_5430 /* TIOCGPTN */, &number) == 0 else {
+            throw TransportError.openFailed(endpoint: "/dev/ptmx", reason: "open/ioctl")
+        }
+        path = "/dev/pts/\(number)"
+        slave = open(path, O_RDWR | O_NOCTTY)
+        master = try PseudoTerminalTransport(adopting: fd, endpoint: "pty master of \(path)")
+        // A raw line: the PPK2 protocol is binary (no echo, no line editing on the slave side).
+        var settings = termios()
+        tcgetattr(slave, &settings)
+        cfmakeraw(&settings)
+        tcsetattr(slave, TCSANOW, &settings)
+        let simulator = PPK2Simulator(
+            transport: master, calibration: .uncalibrated,
+            script: PPK2Script(segments: [.init(samples: 1000, current: .milliamperes(5))]))
+        self.simulator = simulator
+        serving = Task { await simulator.run() }
+    }
+
+    func stop() async {
+        serving.cancel()
+        await master.close()
+        Glibc.close(slave)
     }
 }

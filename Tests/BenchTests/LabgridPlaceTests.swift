@@ -200,6 +200,30 @@ final class LabgridPlaceTests: XCTestCase {
         await farm.stop()
     }
 
+    /// A place with a `meter` resource measures with a PPK2 reached over RFC 2217 through the exporter's ser2net:
+    /// the bench's meter is a PPK2 at the place's `rfc2217://` address, which asked the (simulated) kit for its
+    /// calibration; closing the bench releases the place.
+    func testAPlaceMeterIsAPPK2OverRFC2217() async throws {
+        let farm = try await LabgridFarm.start(boardCount: 1, meter: true)
+        do {
+            let bench = try await Bench.open(try configuration(farm, "place-1"))
+            let identity = await bench.meter.identity
+            XCTAssertEqual(identity.kind, "PPK2")
+            XCTAssertTrue(identity.id.hasPrefix("ppk2:rfc2217://127.0.0.1:"), identity.id)
+            let simulator = try XCTUnwrap(farm.meter?.simulator)
+            let commands = await simulator.receivedCommands
+            XCTAssertTrue(commands.contains(.getMetadata), "\(commands)")
+            XCTAssertEqual(bench.boardID, "labgrid:place-1")
+            await bench.close()
+            let holder = try await farm.holder(of: "place-1")
+            XCTAssertNil(holder)
+        } catch {
+            await farm.stop()
+            throw error
+        }
+        await farm.stop()
+    }
+
     /// Bad input, each a typed error within a bounded time: an unreachable coordinator, an unknown place, a place
     /// whose resources include no `board` (released again afterwards).
     func testBadInputIsATypedErrorWithinBoundedTime() async throws {
