@@ -1,6 +1,7 @@
 #include "firmware.h"
 
 #include "board.h"
+#include "command_errors.h"
 #include "commands.h"
 #include "frame_receiver.h"
 #include "frame_sender.h"
@@ -84,6 +85,10 @@ static void handle(const fw_frame *request) {
     if (after.reboot) {
         board_uart_flush();
         board_reboot();
+    }
+    if (after.bootloader) {
+        board_uart_flush();
+        board_reboot_to_bootloader();
     }
     if (after.baud != 0u) {
         start_baud_trial(after.baud);
