@@ -11,7 +11,10 @@ final class FineTunedLeNetBudgetTests: XCTestCase {
         let bench = try await SharedBench.get()
         let baseline = try ModelFixtures.model(named: "lenet_int8")
         let tuned = try await baseline.channelPruned(ratio: 0.5, fineTunedOn: .fashionMNIST(epochs: 2))
-        await assertEnergy(of: tuned, atMost: 0.4, times: baseline, on: bench, recordingIn: Self.store)
+        // 30 window pairs, not the default 10: the model runs 0.390× the baseline's instructions per inference
+        // (1,313,362 against 3,365,651 in a window, `tinyhil measure`), close enough to the 0.4 budget that
+        // 10 pairs of the simulated meter give an interval of about ±0.008 around it, which decides nothing.
+        await assertEnergy(of: tuned, atMost: 0.4, times: baseline, on: bench, pairs: 30, recordingIn: Self.store)
         let testImages = try LabelledInputs.fashionMNIST(limit: 1000, for: baseline)
         await assertAccuracyDrop(of: tuned, comparedTo: baseline, atMostPoints: 1, on: testImages, bench: bench,
                                  recordingIn: Self.store)
