@@ -248,15 +248,21 @@ final class QuantizationAwareTrainingTests: XCTestCase {
             guard case .invalidOption(let message) = error else { return XCTFail("got \(error)") }
             XCTAssertTrue(message.contains("float32"), message)
         }
-        // A learning rate so large that the weights overflow: the loss turns non-finite and the run stops with
-        // a typed error rather than exporting a broken model.
+        // A NaN among the training inputs (not in the calibration inputs): fake quantization keeps NaN, the loss
+        // turns non-finite and the run stops with a typed error rather than exporting a broken model. (A huge
+        // learning rate does not do it: the frozen activation ranges clamp every activation.)
         let float = try Model(contentsOf: Fixtures.model("lenet_float32"))
+        var poisoned = [Float](repeating: 0.5, count: 64 * 784)
+        poisoned[10 * 784 + 5] = .nan
+        let data = TrainingSamples(storage: .floats(poisoned), count: 64, sampleElements: 784,
+                                   labels: [Int32](repeating: 1, count: 64), name: "poisoned")
         do {
-            _ = try await QuantizationAwareTraining(options: TrainingOptions(epochs: 1, batchSize: 32, learningRate: 1e38, optimizer: .sgd(momentum: 0)))
-                .run(float, data: training.subset(0..<256), calibration: training.subset(0..<64))
-            XCTFail("a diverging run must fail")
+            _ = try await QuantizationAwareTraining(options: TrainingOptions(epochs: 1, batchSize: 32))
+                .run(float, data: data, calibration: training.subset(0..<64))
+            XCTFail("a NaN loss must stop the run")
         } catch let error as TrainingError {
             guard case .nonFiniteLoss = error else { return XCTFail("got \(error)") }
+            XCTAssertTrue(error.description.contains("NaNs"), error.description)
         }
     }
 }
