@@ -14,6 +14,7 @@ struct Quantize: AsyncParsableCommand {
             Per-channel symmetric int8 weights (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED), int32 biases, \
             asymmetric int8 activations from the ranges observed on the calibration inputs (min/max, or \
             --percentile), int8 input and output. The result runs in TFLite Micro and in TinyHIL's engine.
+
             With --qat-epochs N the float model is fine-tuned with the int8 model simulated in its forward pass \
             (weights rounded per channel at every step, activation ranges calibrated once and frozen, \
             straight-through gradients) and exported with those frozen ranges. It trains on Fashion-MNIST's \
