@@ -51,6 +51,8 @@ public struct PruningCandidate: Sendable {
     /// Validation accuracy when a ``ValidationSet`` was given, else the retained importance in 0 ... 1.
     public var fitness: Double
     public var isFeasible: Bool
+    /// The fitness the search measured, when ``fitness`` was measured again after fine-tuning (nil otherwise).
+    public var fitnessBeforeFineTuning: Double? = nil
 }
 
 public struct GeneticSearchResult: Sendable {
@@ -140,7 +142,12 @@ public struct GeneticSearch: Sendable {
         }
         let feasible = evaluated.values.filter(\.isFeasible)
         let best = feasible.max { $0.fitness != $1.fitness ? $0.fitness < $1.fitness : $0.cost.macs > $1.cost.macs }!
-        let front = feasible.filter { candidate in
+        return GeneticSearchResult(best: best, paretoFront: Self.paretoFront(of: feasible), evaluatedCandidates: evaluated.count)
+    }
+
+    /// Feasible candidates no other beats on fitness and all of MACs, flash and arena, by increasing MACs.
+    static func paretoFront(of feasible: [PruningCandidate]) -> [PruningCandidate] {
+        feasible.filter { candidate in
             !feasible.contains { other in
                 other.fitness >= candidate.fitness && other.cost.macs <= candidate.cost.macs
                     && other.cost.flashBytes <= candidate.cost.flashBytes && other.cost.arenaBytes <= candidate.cost.arenaBytes
@@ -148,7 +155,6 @@ public struct GeneticSearch: Sendable {
                         || other.cost.flashBytes < candidate.cost.flashBytes || other.cost.arenaBytes < candidate.cost.arenaBytes)
             }
         }.sorted { $0.cost.macs < $1.cost.macs }
-        return GeneticSearchResult(best: best, paretoFront: front, evaluatedCandidates: evaluated.count)
     }
 
     private func withTaskGroupEvaluating(_ genomes: [[Int]], evaluator: CandidateEvaluator) async throws(PruningError)
@@ -187,17 +193,11 @@ struct CandidateEvaluator: Sendable {
             return (String(op), ratio)
         })
         let pruned = table.isEmpty ? model : try pruner.prune(model, ratios: .perLayer(table)).model
-        let footprint: ModelFootprint
-        // flash from the serialized size (in memory, exact) rather than Footprint's estimate, so a limit holds
-        // for the file that is written
-        let fileBytes: Int
-        do { fileBytes = try pruned.serialized().count } catch { throw PruningError(wrapping: error) }
-        do { footprint = try ModelFootprint(model: pruned, fileBytes: fileBytes) } catch { throw .engine("footprint of a candidate: \(error)") }
-        let cost = CandidateCost(macs: footprint.macs, flashBytes: footprint.flashBytes, arenaBytes: footprint.arenaTotalBytes)
+        let cost = try Self.cost(of: pruned)
         let feasible = limits.violation(cost) == 0
         var fitness = 0.0
         if let validation, feasible {
-            fitness = try await accuracy(of: pruned, on: validation)
+            fitness = try await Self.accuracy(of: pruned, on: validation)
         } else {
             // retained importance: per group, the share of the importance kept, averaged over groups
             var total = 0.0
@@ -213,7 +213,17 @@ struct CandidateEvaluator: Sendable {
         return PruningCandidate(ratios: ratios, model: pruned, cost: cost, fitness: fitness, isFeasible: feasible)
     }
 
-    private func accuracy(of model: Model, on validation: ValidationSet) async throws(PruningError) -> Double {
+    /// MACs, flash and arena of a model. Flash is the serialized size (in memory, exact) rather than Footprint's
+    /// estimate, so a limit holds for the file that is written.
+    static func cost(of model: Model) throws(PruningError) -> CandidateCost {
+        let footprint: ModelFootprint
+        let fileBytes: Int
+        do { fileBytes = try model.serialized().count } catch { throw PruningError(wrapping: error) }
+        do { footprint = try ModelFootprint(model: model, fileBytes: fileBytes) } catch { throw .engine("footprint of a candidate: \(error)") }
+        return CandidateCost(macs: footprint.macs, flashBytes: footprint.flashBytes, arenaBytes: footprint.arenaTotalBytes)
+    }
+
+    static func accuracy(of model: Model, on validation: ValidationSet) async throws(PruningError) -> Double {
         do {
             let engine = try EngineModel(bytes: try model.serialized())
             let outputs = try await engine.run(batch: validation.inputs, workerCount: 1)

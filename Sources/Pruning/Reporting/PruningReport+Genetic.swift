@@ -17,7 +17,10 @@ extension PruningReport {
     /// How a genetic search is named in a report: criterion, fitness, candidates and the Pareto front.
     public static func method(of result: GeneticSearchResult, criterion: ChannelCriterion, validated: Bool) -> String {
         let fitness = validated ? "validation accuracy" : "retained importance"
-        let front = result.paretoFront.map { "MACs \($0.cost.macs) fitness \(fixed3($0.fitness))" }
+        let front = result.paretoFront.map { candidate in
+            "MACs \(candidate.cost.macs) fitness \(fixed3(candidate.fitness))"
+                + (candidate.fitnessBeforeFineTuning.map { " (\(fixed3($0)) before fine-tuning)" } ?? "")
+        }
         return "genetic (\(criterion.rawValue), fitness \(fitness) \(fixed4(result.best.fitness)), "
             + "\(result.evaluatedCandidates) candidates, Pareto front \(result.paretoFront.count): "
             + front.joined(separator: "; ") + ")"

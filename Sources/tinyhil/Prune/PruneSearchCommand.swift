@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Inference
 import Pruning
+import TFLite
 
 /// `tinyhil prune search MODEL -o OUT --max-arena B --max-flash B --max-macs N [--data fashion-mnist]`.
 struct PruneSearch: AsyncParsableCommand {
@@ -13,6 +14,9 @@ struct PruneSearch: AsyncParsableCommand {
             Pareto front (fitness against MACs) is printed. Fitness is the retained channel importance, or the \
             accuracy on a validation set (--data fashion-mnist: the last --validation-images images of the \
             training split, never the test split; or --validation-inputs/--validation-labels).
+
+            With --finetune-epochs N and a validation set, every member of the Pareto front is fine-tuned, \
+            measured again (limits, validation accuracy), and the best fine-tuned member is written.
             """
     )
 
@@ -91,9 +95,51 @@ struct PruneSearch: AsyncParsableCommand {
         } catch {
             throw CommandFailure("\(io.model): \(error)")
         }
-        let label = PruningReport.method(of: result, criterion: criterion, validated: validation != nil)
-        try await io.finish(result.best.model, original: original, changes: changes, method: label,
-                            fineTuning: fineTuning, seed: seed)
+        guard fineTuning.finetuneEpochs != nil, let validation else {
+            // Without validation data only the written model is fine-tuned (nothing could re-rank the front).
+            let label = PruningReport.method(of: result, criterion: criterion, validated: validation != nil)
+            try await io.finish(result.best.model, original: original, changes: changes, method: label,
+                                fineTuning: fineTuning, seed: seed)
+            return
+        }
+        let tuned = try await fineTuneFront(result, original: original, validation: validation, quiet: quiet)
+        let tunedChanges: [PruningReport.Change]
+        do { tunedChanges = try PruningReport.changes(of: tuned, original: original.model, criterion: criterion) } catch {
+            throw CommandFailure("\(io.model): \(error)")
+        }
+        let label = PruningReport.method(of: tuned, criterion: criterion, validated: true)
+            + "; every Pareto-front member fine-tuned \(fineTuning.finetuneEpochs!) epochs"
+            + "\(fineTuning.distill ? " with distillation" : "") and measured again"
+        var written = fineTuning
+        written.finetuneEpochs = nil
+        try await io.finish(tuned.best.model, original: original, changes: tunedChanges, method: label,
+                            fineTuning: written, seed: seed)
+    }
+
+    /// Fine-tunes each member of the Pareto front (the trainer is injected into the search from here: Pruning does
+    /// not depend on Training) and re-ranks the front by validation accuracy.
+    private func fineTuneFront(_ result: GeneticSearchResult, original: (model: Model, bytes: [UInt8]),
+                               validation: ValidationSet, quiet: Bool) async throws -> GeneticSearchResult {
+        let search = GeneticSearch(population: population, generations: generations, seed: seed,
+                                   criterion: ChannelCriterion(rawValue: method.rawValue) ?? .l1)
+        let fineTuning = self.fineTuning, modelPath = io.model, seed = self.seed
+        do {
+            return try await search.fineTuningParetoFront(
+                of: result, limits: ResourceLimits(maxArenaBytes: maxArena, maxFlashBytes: maxFlash, maxMACs: maxMacs),
+                validation: validation,
+                progress: { member, members in
+                    guard !quiet else { return }
+                    FileHandle.standardError.write(Data("fine-tuning Pareto-front member \(member + 1) of \(members)\n".utf8))
+                },
+                fineTune: { candidate in
+                    try await fineTuning.fineTune(candidate.model, unpruned: original.model, unprunedPath: modelPath,
+                                                  seed: seed, quiet: quiet).model
+                })
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure("\(io.model): fine-tuning the Pareto front: \(error)")
+        }
     }
 
     private func validationSet(_ modelBytes: [UInt8]) throws -> ValidationSet? {
