@@ -19,8 +19,5 @@ void fw_commands_init(fw_frame_receiver *receiver);
 /* Runs `request` and fills `reply` (capacity = max_payload). Returns the reply type: request type | 0x80,
  * or FW_MSG_ERROR with an error payload. */
 uint8_t fw_execute(const fw_frame *request, fw_writer *reply, fw_after_reply *after);
-/* Fills `reply` with an ERROR payload and returns FW_MSG_ERROR. */
-uint8_t fw_error_reply(fw_writer *reply, uint16_t code, int32_t detail0, int32_t detail1, uint32_t needed,
-                       uint32_t available, const char *message);
 
 #endif

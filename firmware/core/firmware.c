@@ -1,6 +1,7 @@
 #include "firmware.h"
 
 #include "board.h"
+#include "command_errors.h"
 #include "commands.h"
 #include "frame_receiver.h"
 #include "frame_sender.h"

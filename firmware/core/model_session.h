@@ -5,7 +5,9 @@
 
 #include <stdint.h>
 
+#include "frame_receiver.h"
 #include "tinyhil_engine.h"
+#include "wire.h"
 
 #define FW_MAX_MODEL_TENSORS 16u
 #define FW_MAX_SLOTS 4u
@@ -46,5 +48,22 @@ typedef struct fw_model_session {
     uint32_t staged_bytes;              /* bytes staged contiguously from offset 0 */
     int outputs_valid;                  /* the output tensors hold the last successful inference's results */
 } fw_model_session;
+
+/* The one session of this firmware: which slots hold a model, the upload in progress, the prepared interpreter. */
+extern fw_model_session fw_session;
+
+/* Empties every slot and selects none (at boot). */
+void fw_session_init(void);
+/* RESET 0: forgets every slot, the upload in progress and the prepared interpreter. */
+void fw_session_forget_everything(void);
+/* The board's slot count, at most FW_MAX_SLOTS. */
+uint32_t fw_session_slot_count(void);
+
+/* The load commands (docs/protocol.md §2 LOAD_BEGIN/CHUNK/END, SELECT). Each fills `reply` and returns the reply
+ * type. LOAD_END and SELECT prepare the slot's interpreter and reply with the model's tensor table. */
+uint8_t fw_load_begin(const fw_frame *f, fw_writer *reply);
+uint8_t fw_load_chunk(const fw_frame *f, fw_writer *reply);
+uint8_t fw_load_end(fw_writer *reply);
+uint8_t fw_select_slot(const fw_frame *f, fw_writer *reply);
 
 #endif
