@@ -1,10 +1,11 @@
+import Footprint
 import TFLite
 
 extension GeneticSearch {
     /// Fine-tunes every member of `result`'s Pareto front with `fineTune` (injected by the caller: Pruning does not
     /// depend on the trainer), measures each again — resources, limits, validation accuracy — and returns the
-    /// result with the front and the best candidate chosen among the fine-tuned models. A fine-tuned model that
-    /// no longer meets a limit is dropped; if none does, the search's result is returned unchanged.
+    /// result with the front and the best candidate chosen among the fine-tuned models (by the search's
+    /// objective). A fine-tuned model that no longer meets a limit is dropped; if none does, the search's result is returned unchanged.
     ///
     /// Members are fine-tuned one after another (a fine-tuning run uses every core itself); `progress` is told
     /// each member's position before it starts.
@@ -17,14 +18,20 @@ extension GeneticSearch {
         for (index, candidate) in result.paretoFront.enumerated() {
             progress?(index, result.paretoFront.count)
             let model = try await fineTune(candidate)
-            let cost = try CandidateEvaluator.cost(of: model)
+            var costModel: OperatorCostModel?
+            if case .predictedCost(let fitted, _) = objective { costModel = fitted }
+            let cost = try CandidateEvaluator.cost(of: model, costModel: costModel)
             guard limits.violation(cost) == 0 else { continue }
             let accuracy = try await CandidateEvaluator.accuracy(of: model, on: validation)
             tuned.append(PruningCandidate(ratios: candidate.ratios, model: model, cost: cost, fitness: accuracy,
                                           isFeasible: true, fitnessBeforeFineTuning: candidate.fitness))
         }
         guard !tuned.isEmpty else { return result }
-        let best = tuned.max { $0.fitness != $1.fitness ? $0.fitness < $1.fitness : $0.cost.macs > $1.cost.macs }!
+        let objective = self.objective
+        let best = tuned.max { a, b in
+            let (ra, rb) = (Self.rank(a, objective: objective, limits: limits), Self.rank(b, objective: objective, limits: limits))
+            return ra != rb ? ra < rb : a.cost.macs > b.cost.macs
+        }!
         return GeneticSearchResult(best: best, paretoFront: Self.paretoFront(of: tuned),
                                    evaluatedCandidates: result.evaluatedCandidates)
     }
