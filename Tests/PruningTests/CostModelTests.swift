@@ -77,4 +77,41 @@ final class CostModelTests: XCTestCase {
         let layer = try ModelFootprint(model: try model(named: "lenet_int8")).layers[0]
         XCTAssertThrowsError(try OperatorCostModel.fit([.init(layer: layer, counter: -1)], counterUnit: "instructions"))
     }
+
+    func fittedToAllLeNetAndDSCNNProfiles() throws -> OperatorCostModel {
+        let recording = try recording()
+        var all: [OperatorCostModel.Sample] = []
+        for profile in recording.profiles where profile.model != "resnet_int8" { all += try samples(profile).samples }
+        return try OperatorCostModel.fit(all, counterUnit: recording.counterUnit)
+    }
+
+    /// `--objective energy`: among candidates within the limits and at or above the fitness floor, the search
+    /// returns the one with the fewest predicted instructions; no front member above the floor is predicted
+    /// cheaper, and a floor nothing reaches is a typed error.
+    func testEnergyObjectiveMinimisesPredictedInstructionsAboveTheFloor() async throws {
+        let costModel = try fittedToAllLeNetAndDSCNNProfiles()
+        let model = try PruningFixtures.model("lenet_int8")
+        let limits = ResourceLimits(maxMACs: try ModelFootprint(model: model).macs * 8 / 10)
+        let floor = 0.8
+        let result = try await GeneticSearch(population: 8, generations: 4, seed: 2, objective: .predictedCost(costModel, fitnessFloor: floor))
+            .run(model: model, limits: limits)
+        let best = try XCTUnwrap(result.best.cost.predictedCounter)
+        XCTAssertGreaterThanOrEqual(result.best.fitness, floor)
+        XCTAssertLessThanOrEqual(result.best.cost.macs, limits.maxMACs!)
+        for candidate in result.paretoFront where candidate.fitness >= floor {
+            XCTAssertLessThanOrEqual(best, try XCTUnwrap(candidate.cost.predictedCounter))
+        }
+        let unpruned = try costModel.predictTotal(try ModelFootprint(model: model))
+        print(String(format: "energy objective: predicted %.0f instructions (unpruned %.0f), retained importance %.3f", best, unpruned, result.best.fitness))
+        XCTAssertLessThan(best, unpruned)
+
+        do {
+            _ = try await GeneticSearch(population: 4, generations: 2, seed: 2, objective: .predictedCost(costModel, fitnessFloor: 1))
+                .run(model: model, limits: limits)
+            XCTFail("no candidate within the MAC limit keeps every channel")
+        } catch {
+            guard case .limitsUnreachable(let message) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("fitness 1"), message)
+        }
+    }
 }

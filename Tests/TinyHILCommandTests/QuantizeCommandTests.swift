@@ -55,4 +55,19 @@ import TinyHILTestSupport
         let accuracy = try await engine.evaluate(try FashionMNIST.load(.test).prefix(1000)).accuracy
         #expect(accuracy > 0.84, "accuracy \(accuracy)")
     }
+
+    @Test func energyObjectiveOptionsAreChecked() {
+        for arguments in [["prune", "search", "m", "-o", "x", "--max-macs", "10", "--objective", "energy"],
+                          ["prune", "search", "m", "-o", "x", "--max-macs", "10", "--objective", "energy", "--cost-model", "c.json"],
+                          ["prune", "search", "m", "-o", "x", "--max-macs", "10", "--objective", "energy", "--cost-model", "c.json",
+                           "--accuracy-floor", "1.5"],
+                          ["prune", "search", "m", "-o", "x", "--max-macs", "10", "--cost-model", "c.json"],
+                          ["cost-model", "fit", "-o", "c.json"]] {
+            #expect(throws: (any Error).self, "\(arguments)") { try TinyHIL.parseAsRoot(arguments) }
+        }
+        #expect(throws: Never.self) {
+            try TinyHIL.parseAsRoot(["prune", "search", "m", "-o", "x", "--max-macs", "10", "--objective", "energy",
+                                     "--cost-model", "c.json", "--accuracy-floor", "0.85", "--data", "fashion-mnist"])
+        }
+    }
 }

@@ -21,7 +21,8 @@ extension PruningReport {
             "MACs \(candidate.cost.macs) fitness \(fixed3(candidate.fitness))"
                 + (candidate.fitnessBeforeFineTuning.map { " (\(fixed3($0)) before fine-tuning)" } ?? "")
         }
-        return "genetic (\(criterion.rawValue), fitness \(fitness) \(fixed4(result.best.fitness)), "
+        let predicted = result.best.cost.predictedCounter.map { String(format: ", predicted counter %.0f (objective: energy)", $0) } ?? ""
+        return "genetic (\(criterion.rawValue), fitness \(fitness) \(fixed4(result.best.fitness))\(predicted), "
             + "\(result.evaluatedCandidates) candidates, Pareto front \(result.paretoFront.count): "
             + front.joined(separator: "; ") + ")"
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Footprint
 import Inference
 import Pruning
 import TFLite
@@ -21,6 +22,7 @@ struct PruneSearch: AsyncParsableCommand {
     )
 
     enum Method: String, ExpressibleByArgument, CaseIterable { case l1, l2 }
+    enum Objective: String, ExpressibleByArgument, CaseIterable { case accuracy, energy }
 
     @OptionGroup var io: PruneModelArguments
 
@@ -35,6 +37,15 @@ struct PruneSearch: AsyncParsableCommand {
 
     @Option(help: "How channels are ranked within a layer.")
     var method: Method = .l1
+
+    @Option(help: "accuracy: the fittest candidate; energy: the fewest predicted instructions/cycles (--cost-model) at or above --accuracy-floor.")
+    var objective: Objective = .accuracy
+
+    @Option(help: "With --objective energy: a cost model from 'tinyhil cost-model fit'.")
+    var costModel: String?
+
+    @Option(help: "With --objective energy: the lowest fitness allowed (validation accuracy 0...1, or retained importance without validation data).")
+    var accuracyFloor: Double?
 
     @Option(help: "Generations.")
     var generations: Int = 25
@@ -71,13 +82,32 @@ struct PruneSearch: AsyncParsableCommand {
             throw ValidationError("--generations must be at least 1 and --population at least 2")
         }
         try fineTuning.check(dataHasOtherUse: true)
+        if objective == .energy {
+            guard costModel != nil, let accuracyFloor else {
+                throw ValidationError("--objective energy needs --cost-model COST.json (from 'tinyhil cost-model fit') and --accuracy-floor F")
+            }
+            guard (0...1).contains(accuracyFloor) else { throw ValidationError("--accuracy-floor must be in 0 ... 1") }
+        } else if costModel != nil || accuracyFloor != nil {
+            throw ValidationError("--cost-model and --accuracy-floor go with --objective energy")
+        }
+    }
+
+    func searchObjective() throws -> SearchObjective {
+        guard objective == .energy, let costModel, let accuracyFloor else { return .fitness }
+        do {
+            let fitted = try JSONDecoder().decode(OperatorCostModel.self, from: Data(contentsOf: URL(fileURLWithPath: costModel)))
+            return .predictedCost(fitted, fitnessFloor: accuracyFloor)
+        } catch {
+            throw CommandFailure("cannot read the cost model \(costModel): \(error)")
+        }
     }
 
     func run() async throws {
         let original = try io.read()
         let criterion = ChannelCriterion(rawValue: method.rawValue) ?? .l1
         let validation = try validationSet(original.bytes)
-        let search = GeneticSearch(population: population, generations: generations, seed: seed, criterion: criterion)
+        let search = GeneticSearch(population: population, generations: generations, seed: seed, criterion: criterion,
+                                   objective: try searchObjective())
         let quiet = io.json
         let result: GeneticSearchResult
         let changes: [PruningReport.Change]
@@ -121,7 +151,7 @@ struct PruneSearch: AsyncParsableCommand {
     private func fineTuneFront(_ result: GeneticSearchResult, original: (model: Model, bytes: [UInt8]),
                                validation: ValidationSet, quiet: Bool) async throws -> GeneticSearchResult {
         let search = GeneticSearch(population: population, generations: generations, seed: seed,
-                                   criterion: ChannelCriterion(rawValue: method.rawValue) ?? .l1)
+                                   criterion: ChannelCriterion(rawValue: method.rawValue) ?? .l1, objective: try searchObjective())
         let fineTuning = self.fineTuning, modelPath = io.model, seed = self.seed
         do {
             return try await search.fineTuningParetoFront(
