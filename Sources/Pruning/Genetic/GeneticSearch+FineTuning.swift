@@ -7,6 +7,9 @@ extension GeneticSearch {
     /// result with the front and the best candidate chosen among the fine-tuned models (by the search's
     /// objective). A fine-tuned model that no longer meets a limit is dropped; if none does, the search's result is returned unchanged.
     ///
+    /// Under ``SearchObjective/predictedCost(_:fitnessFloor:)`` the floor applies to the fine-tuned accuracies (a
+    /// search that fine-tunes afterwards can run with floor 0); none reaching it is a typed error.
+    ///
     /// Members are fine-tuned one after another (a fine-tuning run uses every core itself); `progress` is told
     /// each member's position before it starts.
     public func fineTuningParetoFront(
@@ -27,6 +30,9 @@ extension GeneticSearch {
                                           isFeasible: true, fitnessBeforeFineTuning: candidate.fitness))
         }
         guard !tuned.isEmpty else { return result }
+        if case .predictedCost(_, let floor) = objective, !tuned.contains(where: { $0.fitness >= floor }) {
+            throw PruningError.limitsUnreachable("no fine-tuned Pareto-front member reaches fitness \(floor) (the best reaches \(tuned.map(\.fitness).max()!)); lower the accuracy floor, fine-tune longer or relax a limit")
+        }
         let objective = self.objective
         let best = tuned.max { a, b in
             let (ra, rb) = (Self.rank(a, objective: objective, limits: limits), Self.rank(b, objective: objective, limits: limits))

@@ -18,6 +18,10 @@ struct PruneSearch: AsyncParsableCommand {
 
             With --finetune-epochs N and a validation set, every member of the Pareto front is fine-tuned, \
             measured again (limits, validation accuracy), and the best fine-tuned member is written.
+
+            --objective energy writes the candidate with the fewest instructions/cycles predicted by a cost \
+            model ('tinyhil cost-model fit') whose fitness is at least --accuracy-floor (after fine-tuning, \
+            when --finetune-epochs is given).
             """
     )
 
@@ -106,8 +110,13 @@ struct PruneSearch: AsyncParsableCommand {
         let original = try io.read()
         let criterion = ChannelCriterion(rawValue: method.rawValue) ?? .l1
         let validation = try validationSet(original.bytes)
+        // With fine-tuning afterwards the accuracy floor applies to the fine-tuned front, not to the search.
+        var objective = try searchObjective()
+        if case .predictedCost(let fitted, _) = objective, fineTuning.finetuneEpochs != nil, validation != nil {
+            objective = .predictedCost(fitted, fitnessFloor: 0)
+        }
         let search = GeneticSearch(population: population, generations: generations, seed: seed, criterion: criterion,
-                                   objective: try searchObjective())
+                                   objective: objective)
         let quiet = io.json
         let result: GeneticSearchResult
         let changes: [PruningReport.Change]
