@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(name: "FootprintTests", dependencies: ["Footprint", "TinyHILTestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "Footprint", "TinyHILTestSupport"]),
         .testTarget(name: "PruningTests", dependencies: ["Pruning", "Inference", "Footprint", "TinyHILTestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Inference", "Pruning", "TinyHILTestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "CTrainingKernels", "Inference", "Pruning", "TinyHILTestSupport"]),
         .testTarget(name: "DeviceLinkTests", dependencies: ["DeviceLink", "Inference", "TinyHILTestSupport"]),
         .testTarget(name: "PowerMeterTests", dependencies: ["PowerMeter", "TinyHILTestSupport"]),
         .testTarget(

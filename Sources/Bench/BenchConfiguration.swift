@@ -22,6 +22,12 @@ public struct BenchConfiguration: Sendable, Equatable {
     public var firmwarePolicy: FirmwarePolicy
     /// How `firmwarePolicy == .reflash` (and `tinyhil flash --bench FILE`) flashes the board (`flash_via:` key).
     public var flashMethod: FlashMethod
+    /// `labgrid:PLACE` boards: the coordinator's `host:port` (`coordinator:` key; nil: `LG_COORDINATOR`, else
+    /// labgrid's default 127.0.0.1:20408).
+    public var labgridCoordinator: String?
+    /// `labgrid:PLACE` boards: how long to wait for a place another run holds (`--wait`, `wait_seconds:`); zero:
+    /// fail at once with `LabgridError.placeHeld`.
+    public var labgridWait: Duration = .zero
 
     public init(
         board: DeviceEndpoint, boardID: String? = nil, meter: MeterChoice, firmwareVersion: String? = nil,

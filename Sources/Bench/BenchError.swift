@@ -19,6 +19,8 @@ public enum BenchError: Error, CustomStringConvertible, Sendable {
     case firmwareMismatch(FirmwareMismatch)
     /// `FirmwarePolicy.reflash` found a stale board and could not flash it.
     case reflashFailed(FirmwareMismatch, reason: String)
+    /// A `labgrid:PLACE` bench: the coordinator, the place or its resources.
+    case labgrid(LabgridError)
 
     public var description: String {
         switch self {
@@ -35,6 +37,7 @@ public enum BenchError: Error, CustomStringConvertible, Sendable {
         case let .hostEngine(reason): "host engine: \(reason)"
         case let .boardNotAvailable(name, reason): "bench '\(name)': \(reason)"
         case let .firmwareMismatch(mismatch): "\(mismatch)"
+        case let .labgrid(error): "\(error)"
         case let .reflashFailed(mismatch, reason):
             "the board at \(mismatch.endpoint) runs \(mismatch.reported), not this checkout's "
                 + "\(mismatch.expected.map { "\($0)" } ?? "firmware"), and reflashing it failed: \(reason)"

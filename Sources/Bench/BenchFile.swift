@@ -50,7 +50,7 @@ public struct BenchFile: Sendable, Equatable {
     /// Keys of one board.
     public static let boardKeys: Set<String> = [
         "board", "board_id", "meter", "supply_volts", "marker_pin", "seed", "sample_noise", "window_noise",
-        "firmware", "flash_via",
+        "firmware", "flash_via", "labgrid", "coordinator", "wait_seconds",
     ]
     /// Keys at the top of a file with several boards.
     public static let hostKeys: Set<String> = ["boards", "default_board"]
@@ -186,8 +186,18 @@ public struct BenchFile: Sendable, Equatable {
             }
             return value
         }
+        if let placeField = field("labgrid") {
+            if let both = field("board") {
+                throw .configurationEntry(path: path, line: both.line, key: prefix + "board",
+                                          reason: "give either 'board:' or 'labgrid: PLACE' (the place names its board), not both")
+            }
+            let place = try string(placeField, key: prefix + "labgrid", path: path)
+            var labgridFields = fields.filter { $0.key != "labgrid" }
+            labgridFields.append(Field(key: "board", line: placeField.line, value: Node("labgrid:" + place)))
+            return try board(labgridFields, prefix: prefix, defaultID: defaultID, path: path, line: line)
+        }
         guard let boardField = field("board") else {
-            let example = "e.g. board: /dev/ttyACM0 or board: virtual"
+            let example = "e.g. board: /dev/ttyACM0, board: virtual or labgrid: PLACE"
             if prefix.isEmpty {
                 throw .configuration(path: path, line: nil, reason: "'board' is missing (\(example))")
             }
@@ -250,8 +260,26 @@ public struct BenchFile: Sendable, Equatable {
             flashMethod = chosen
         }
         let boardID = try field("board_id").map { (entry) throws(BenchError) in try string(entry, key: prefix + "board_id", path: path) }
-        return BenchConfiguration(board: endpoint, boardID: boardID ?? defaultID, meter: meter, firmwarePolicy: policy,
-                                  flashMethod: flashMethod)
+        var configuration = BenchConfiguration(board: endpoint, boardID: boardID ?? defaultID, meter: meter,
+                                               firmwarePolicy: policy, flashMethod: flashMethod)
+        let isPlace = if case .labgridPlace = endpoint { true } else { false }
+        for key in ["coordinator", "wait_seconds"] where !isPlace {
+            if let entry = field(key) {
+                throw .configurationEntry(path: path, line: entry.line, key: prefix + key,
+                                          reason: "belongs to a labgrid place ('labgrid: PLACE' or board: labgrid:PLACE)")
+            }
+        }
+        if let entry = field("coordinator") {
+            configuration.labgridCoordinator = try string(entry, key: prefix + "coordinator", path: path)
+        }
+        if let seconds = try number("wait_seconds") {
+            guard seconds >= 0 else {
+                throw .configurationEntry(path: path, line: field("wait_seconds")?.line, key: prefix + "wait_seconds",
+                                          reason: "must be zero or more seconds, found \(seconds)")
+            }
+            configuration.labgridWait = .milliseconds(Int64(seconds * 1000))
+        }
+        return configuration
     }
 
     static func string(_ field: Field, key: String, path: String) throws(BenchError) -> String {

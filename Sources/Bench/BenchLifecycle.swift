@@ -8,6 +8,7 @@ extension BenchConfiguration {
     /// A real board (any other endpoint) must run the firmware this checkout builds: its HELLO build id and version
     /// are checked against `FirmwareIdentity.expected` following `firmwarePolicy` (see `verifyFirmware`).
     public func openBoard(timeouts: DeviceTimeouts = .standard) async throws(BenchError) -> any Board {
+        if case let .labgridPlace(place) = board { return try await openLabgridPlace(place, timeouts: timeouts) }
         let opened = try await openBoardUnchecked(timeouts: timeouts)
         switch board {
         case .virtual, .emulatedPico: return opened  // started from this checkout's build
@@ -38,6 +39,9 @@ extension BenchConfiguration {
     /// Opens this configuration's meter for `board`: a PPK2 watches the board's marker wire; the simulated meter
     /// watches the emulated Pico's GP22 edges, or any other board's RUN_WINDOW reports.
     public func openMeter(for board: any Board) async throws(BenchError) -> any PowerMeter {
+        if let placeBoard = board as? LabgridPlaceBoard {
+            return try await placeBoard.placeConfiguration.openMeter(for: placeBoard.inner)
+        }
         switch meter {
         case let .simulated(simulated):
             let meter = SimulatedMeter(configuration: simulated)
@@ -107,4 +111,39 @@ func closing<Result>(_ close: () async -> Void, _ body: () async throws -> Resul
     }
     await close()
     return result
+}
+
+extension BenchConfiguration {
+    /// `labgrid:PLACE`: acquires the place (bounded by `labgridWait`), resolves its `board` (and `meter`)
+    /// NetworkSerialPort to `rfc2217://` endpoints, and opens the board there like any other real board (lock,
+    /// HELLO, firmware check). The board returned releases the place when closed; if opening fails, the place is
+    /// released before the error is thrown.
+    func openLabgridPlace(_ place: String, timeouts: DeviceTimeouts) async throws(BenchError) -> any Board {
+        let lease: LabgridPlaceLease
+        do {
+            let client = try LabgridClient.located(coordinator: labgridCoordinator)
+            lease = try await LabgridPlaceLease.acquire(place: place, client: client, wait: labgridWait)
+        } catch {
+            throw .labgrid(error)
+        }
+        do throws(BenchError) {
+            let resources: LabgridPlaceResources
+            do { resources = try await lease.resources() } catch { throw BenchError.labgrid(error) }
+            var resolved = self
+            do { resolved.board = try resources.board().endpoint } catch { throw BenchError.labgrid(error) }
+            if let meter = resources.meter {
+                var ppk2 = PPK2Meter.Configuration()
+                switch self.meter {
+                case let .ppk2(_, configured): ppk2 = configured
+                case let .simulated(simulated): ppk2.supply = simulated.model.supply
+                }
+                resolved.meter = .ppk2(meter.endpoint, ppk2)
+            }
+            let inner = try await resolved.openBoard(timeouts: timeouts)
+            return LabgridPlaceBoard(inner: inner, lease: lease, placeConfiguration: resolved)
+        } catch {
+            await lease.release()
+            throw error
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import CTrainingKernels
 import TFLite
 
 /// A fused (or standalone) activation applied in place after an operator, and its derivative.
@@ -26,13 +27,13 @@ enum FusedActivation: Sendable, Equatable {
     /// y = clamp(y) for `count` values.
     func apply(_ values: UnsafeMutablePointer<Float>, count: Int) {
         guard let (lower, upper) = bounds else { return }
-        for i in 0..<count { values[i] = min(max(values[i], lower), upper) }
+        tk_clamp(values, count, lower, upper)
     }
 
     /// dy = 0 where the clamp was active. `outputs` are the activated values; a value exactly at a bound counts
     /// as clamped (the convention of TensorFlow's ReluGrad and Relu6Grad).
     func maskGradient(_ gradient: UnsafeMutablePointer<Float>, outputs: UnsafePointer<Float>, count: Int) {
         guard let (lower, upper) = bounds else { return }
-        for i in 0..<count where !(outputs[i] > lower && outputs[i] < upper) { gradient[i] = 0 }
+        tk_mask_gradient(gradient, outputs, count, lower, upper)
     }
 }

@@ -178,15 +178,8 @@ private struct LayerBuilder {
                 same: options.padding == .same), outShape == [window.outHeight, window.outWidth, wShape[0]] else {
                 throw fail("output shape \(outShape) does not match the convolution of \(inShape) by \(wShape)")
             }
-            let geometry = tk_conv_geometry(
-                in_height: Int32(window.inHeight), in_width: Int32(window.inWidth), channels: Int32(window.channels),
-                kernel_height: Int32(window.kernelHeight), kernel_width: Int32(window.kernelWidth),
-                stride_height: Int32(window.strideHeight), stride_width: Int32(window.strideWidth),
-                dilation_height: Int32(window.dilationHeight), dilation_width: Int32(window.dilationWidth),
-                pad_top: Int32(window.padTop), pad_left: Int32(window.padLeft),
-                out_height: Int32(window.outHeight), out_width: Int32(window.outWidth))
             layers.append(ConvolutionLayer(
-                operatorIndex: index, input: input, output: output, weights: weights, bias: bias, geometry: geometry,
+                operatorIndex: index, input: input, output: output, weights: weights, bias: bias, geometry: window.kernelGeometry,
                 outputChannels: wShape[0], activation: try activation(options.fusedActivation),
                 inputNeedsGradient: needsGradient(input), scratchSlot: slot))
 

@@ -5,14 +5,18 @@ import Foundation
 /// `--bench` and `--seed`, with one meaning in every command that talks to a board (`BenchConfiguration.resolve`):
 /// `virtual` (the firmware under QEMU with the simulated Pico meter), `pico-emulated` (the Pico firmware under the
 /// RP2040 emulator, cycles at 125 MHz, simulated meter), a bench configuration file (board and meter,
-/// docs/bench-setup.md; `--board NAME` picks one of several), or a board endpoint (/dev/ttyACM0, serial:SN, tcp://host:port, unix:/path, pty:/dev/pts/N)
-/// measured with the simulated meter.
+/// docs/bench-setup.md; `--board NAME` picks one of several), a labgrid place (`labgrid:PLACE`, docs/bench-farm.md;
+/// `--wait SECONDS` waits for it when another run holds it), or a board endpoint (/dev/ttyACM0, serial:SN,
+/// tcp://host:port, rfc2217://host:port, unix:/path, pty:/dev/pts/N) measured with the simulated meter.
 struct BenchOptions: ParsableArguments {
-    @Option(help: "virtual, pico-emulated, a bench configuration file (.yml), or a board endpoint (/dev/ttyACM0, serial:SN, tcp://host:port, unix:/path). Default: virtual (infer: the host engine).")
+    @Option(help: "virtual, pico-emulated, a bench configuration file (.yml), labgrid:PLACE, or a board endpoint (/dev/ttyACM0, serial:SN, tcp://host:port, rfc2217://host:port, unix:/path). Default: virtual (infer: the host engine).")
     var bench: String?
 
     @Option(help: "With a bench file listing several boards: the board to use (default: $TINYHIL_BOARD, else the file's default_board).")
     var board: String?
+
+    @Option(help: ArgumentHelp("With a labgrid place: seconds to wait for it while another run holds it (default 0: fail at once).", valueName: "seconds"))
+    var wait: Double?
 
     @Option(help: "Seed of the simulated meter's noise.")
     var seed: UInt64 = 1
@@ -29,6 +33,13 @@ struct BenchOptions: ParsableArguments {
             && FileManager.default.fileExists(atPath: text)
         var configuration = try BenchConfiguration.resolve(text, seed: seed, board: board ?? (isFile ? environmentBoard : nil))
         if reflash { configuration.firmwarePolicy = .reflash }
+        if let wait {
+            guard wait >= 0, wait.isFinite else { throw ValidationError("--wait must be zero or more seconds") }
+            guard case .labgridPlace = configuration.board else {
+                throw ValidationError("--wait applies to a labgrid place (--bench labgrid:PLACE, or 'labgrid:' in the bench file), not to \(configuration.board)")
+            }
+            configuration.labgridWait = .milliseconds(Int64(wait * 1000))
+        }
         return configuration
     }
 }

@@ -52,6 +52,8 @@ struct FlashCommand: AsyncParsableCommand {
             switch configuration.board {
             case .virtual, .emulatedPico:
                 throw ValidationError("--bench \(bench) is an emulated board: it boots this checkout's build by itself; there is nothing to flash.")
+            case let .labgridPlace(place):
+                throw ValidationError("--bench \(bench) is a labgrid place: flash its Pico on the bench host that holds it (tinyhil flash there, or labgrid's own flashing), not through the coordinator. Place: \(place).")
             default: endpoint = configuration.board
             }
             if via == nil { method = configuration.flashMethod }

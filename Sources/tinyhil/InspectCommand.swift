@@ -28,14 +28,16 @@ struct Inspect: ParsableCommand {
             throw InspectFailure("cannot read \(model): \(error.localizedDescription); check the path")
         }
         let report: FootprintReport
+        var weights = WeightEncodingTable(model: Model())
         do {
             let parsed = try Model(bytes: bytes)
+            weights = WeightEncodingTable(model: parsed)
             let footprint = try ModelFootprint(model: parsed, fileBytes: bytes.count)
             report = FootprintReport(model: model, footprint: footprint, gzipBytes: try CompressedSize.gzipBytes(of: bytes))
         } catch {
             throw InspectFailure("\(model): \(error)")
         }
-        print(json ? try report.json() : report.text())
+        print(json ? try report.json() : report.text() + weights.text())
     }
 }
 

@@ -120,6 +120,50 @@ final class EmulatedPicoTests: XCTestCase {
         }
     }
 
+    /// RESET 2: the firmware calls the bootrom's reset_usb_boot ('U','B'), and the real bootrom comes back up in its
+    /// USB boot path (the emulator sees the USB controller enabled with the core in ROM) instead of booting flash.
+    func testResetIntoBootloaderEntersTheBootromUSBBoot() async throws {
+        try requireEmulator()
+        try await EmulatedPico.withBoard(repository: Self.repository) { board in
+            let hello = try await board.device.hello()
+            XCTAssertTrue(hello.hasUSBBootloader)
+            try await board.device.reset(.bootloader)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !board.runnerOutput().contains("usb-boot cycle="), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let output = board.runnerOutput()
+            XCTAssertTrue(output.contains("usb-boot cycle="), output)
+            XCTAssertEqual(output.components(separatedBy: "booted cycle=").count - 1, 1, "flash was not booted again: \(output)")
+        }
+    }
+
+    /// `tinyhil flash` with no RPI-RP2 drive mounted asks a reachable Pico to reboot into BOOTSEL (RESET 2) before
+    /// it waits for the drive; here no USB host mounts one, so the wait ends with the typed error.
+    func testFlashWithoutADriveRebootsAReachablePicoIntoBootsel() async throws {
+        try requireEmulator()
+        let board = try await EmulatedPico.start(repository: Self.repository)
+        let opened = OpenCount()
+        let flasher = PicoFlasher(method: .bootsel, driveTimeout: .seconds(1), repository: Self.repository) { _ in
+            await opened.increment()
+            return StaysOpen(board)   // the flasher closes what it opened; the emulator must outlive that here
+        }
+        do {
+            _ = try await flasher.flashPico(confirmingAt: .serialPath("/dev/ttyPICO"))
+            XCTFail("flashed without a drive")
+        } catch {
+            guard case .noDriveFound = error else { return XCTFail("\(error)") }
+        }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !board.runnerOutput().contains("usb-boot cycle="), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        XCTAssertTrue(board.runnerOutput().contains("usb-boot cycle="), board.runnerOutput())
+        let opens = await opened.count
+        XCTAssertEqual(opens, 1)
+        await board.shutdown()
+    }
+
     func testMissingEmulatorEnvironmentIsATypedErrorNamingTheFix() async throws {
         try requireFirmwareSources()
         let uf2 = EmulatedPico.uf2(repository: Self.repository)
@@ -198,4 +242,18 @@ final class EmulatedPicoTests: XCTestCase {
     private static func setWord(_ bytes: inout [UInt8], _ at: Int, _ value: UInt32) {
         for index in 0..<4 { bytes[at + index] = UInt8((value >> (8 * index)) & 0xFF) }
     }
+}
+
+private actor OpenCount {
+    private(set) var count = 0
+    func increment() { count += 1 }
+}
+
+/// A board whose `close()` leaves the wrapped board running (the test closes it itself).
+private final class StaysOpen: Board {
+    let wrapped: any Board
+    init(_ wrapped: any Board) { self.wrapped = wrapped }
+    var device: Device { wrapped.device }
+    var boardID: String { wrapped.boardID }
+    func close() async {}
 }

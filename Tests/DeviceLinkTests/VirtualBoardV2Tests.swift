@@ -93,4 +93,28 @@ final class VirtualBoardV2Tests: XCTestCase {
             XCTAssertNotEqual(after.bootReason, .watchdog)
         }
     }
+
+    /// RESET 2 on a board without a USB bootloader (QEMU's mps2-an385: HELLO flags bit 2 clear) is a typed error,
+    /// and the board neither reboots nor forgets its model.
+    func testResetIntoBootloaderIsRefusedWhereThereIsNone() async throws {
+        try requireFirmwareSources()
+        let model = try FixtureModel.named("lenet_int8")
+        try await VirtualBoard.withBoard { board in
+            let device = board.device
+            let hello = try await device.hello()
+            XCTAssertFalse(hello.hasUSBBootloader)
+            try await device.load(model.bytes)
+            do {
+                try await device.reset(.bootloader)
+                XCTFail("RESET 2 was accepted by a board without a USB bootloader")
+            } catch let error as DeviceError {
+                guard case let .badState(_, message) = error else { return XCTFail("\(error)") }
+                XCTAssertTrue(message.contains("no USB bootloader"), message)
+            }
+            let after = try await device.hello()
+            XCTAssertEqual(after.bootCount, hello.bootCount)
+            let reply = try await device.infer(model.inputs[0])
+            XCTAssertEqual(reply.output, model.referenceOutputs[0], "the model loaded before RESET 2 still runs, bit-exact with TFLM")
+        }
+    }
 }

@@ -10,6 +10,7 @@
 /* HELLO flag bits (docs/protocol.md). */
 #define BOARD_FLAG_MODEL_IN_FLASH 0x01u
 #define BOARD_FLAG_MARKER_GPIO 0x02u
+#define BOARD_FLAG_USB_BOOTLOADER 0x04u /* RESET 2 reboots into a USB bootloader (RP2040: BOOTSEL drive) */
 
 /* Counter units (docs/protocol.md, HELLO counter_unit). */
 #define BOARD_COUNTER_CPU_CYCLES 0u
@@ -88,5 +89,8 @@ uint8_t *board_arena(uint32_t *capacity_bytes);
 
 /* Reboots the board (after board_uart_flush). Never returns. */
 void board_reboot(void) __attribute__((noreturn));
+/* Reboots into the board's USB bootloader (RP2040: the bootrom's RPI-RP2 mass-storage drive, ready for a UF2).
+ * The core calls it only when the board's facts carry BOARD_FLAG_USB_BOOTLOADER. */
+void board_reboot_to_bootloader(void) __attribute__((noreturn));
 
 #endif

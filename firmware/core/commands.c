@@ -88,14 +88,19 @@ static uint8_t reset(const fw_frame *f, fw_writer *reply, fw_after_reply *after)
         return fw_bad_length(reply, 1, f->payload_length, "RESET needs u8 what");
     }
     uint8_t what = f->payload[0];
-    if (what > 1u) {
+    if (what > 2u) {
         return fw_error_reply(reply, FW_ERR_UNKNOWN_COMMAND, FW_MSG_RESET, what, 0, 0,
-                              "RESET what must be 0 (forget models and statistics) or 1 (reboot)");
+                              "RESET what must be 0 (forget models and statistics), 1 (reboot) or 2 (USB bootloader)");
+    }
+    if (what == 2u && (board_get_facts()->flags & BOARD_FLAG_USB_BOOTLOADER) == 0u) {
+        return fw_error_reply(reply, FW_ERR_BAD_STATE, FW_MSG_RESET, what, 0, 0,
+                              "this board has no USB bootloader (HELLO flags bit 2): flash it another way");
     }
     fw_session_forget_everything();
     receiver->frames_dropped = 0;
     board_marker_set(0);
     after->reboot = what == 1u;
+    after->bootloader = what == 2u;
     return FW_MSG_RESET | FW_MSG_REPLY_BIT;
 }
 
@@ -116,6 +121,7 @@ static uint8_t set_baud(const fw_frame *f, fw_writer *reply, fw_after_reply *aft
 
 uint8_t fw_execute(const fw_frame *request, fw_writer *reply, fw_after_reply *after) {
     after->reboot = 0;
+    after->bootloader = 0;
     after->baud = 0;
     after->held_byte = -1;
     uint8_t type;

@@ -10,6 +10,7 @@
 /* What the main loop does once the reply has been sent. */
 typedef struct fw_after_reply {
     int reboot;        /* RESET 1 */
+    int bootloader;    /* RESET 2 */
     uint32_t baud;     /* SET_BAUD: switch to this rate (0 = no switch) */
     int held_byte;     /* a byte read while a RUN_WINDOW ran (it stopped the window), or -1 */
 } fw_after_reply;

@@ -86,6 +86,10 @@ static void handle(const fw_frame *request) {
         board_uart_flush();
         board_reboot();
     }
+    if (after.bootloader) {
+        board_uart_flush();
+        board_reboot_to_bootloader();
+    }
     if (after.baud != 0u) {
         start_baud_trial(after.baud);
     }

@@ -162,6 +162,9 @@ uint8_t *board_arena(uint32_t *capacity_bytes) {
     return arena_at();
 }
 
+/* The host board advertises no USB bootloader; as on mps2, an ordinary reboot. */
+void board_reboot_to_bootloader(void) { board_reboot(); }
+
 void board_reboot(void) {
     stats.reboots++;
     stats.boots++;

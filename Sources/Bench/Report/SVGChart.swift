@@ -153,7 +153,7 @@ enum SVGChart {
 
         let truePositions = points.map { (x: x($0.x), y: y($0.y)) }
         let drawn = separated(truePositions)
-        for (index, point) in points.enumerated() {
+        for index in points.indices {
             let colour = palette[index % palette.count]
             let (tx, ty) = truePositions[index], (dx, dy) = drawn[index]
             if abs(dx - tx) > 0.5 || abs(dy - ty) > 0.5 {

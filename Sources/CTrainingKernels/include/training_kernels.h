@@ -26,6 +26,28 @@ void tk_im2col(const tk_conv_geometry *g, const float *in, float *patches);
 /* The adjoint of tk_im2col: in_gradient[iy][ix][c] += patches[...] for every in-bounds tap. */
 void tk_col2im(const tk_conv_geometry *g, const float *patches, float *in_gradient);
 
+/* AVERAGE_POOL_2D (maximum 0) or MAX_POOL_2D (maximum 1) of one NHWC sample; the geometry's channels are the
+ * pooled channels. An average divides by the in-bounds taps, as TFLite does. */
+void tk_pool_forward(const tk_conv_geometry *g, int maximum, const float *in, float *out);
+
+/* Their gradients: an average spreads each output gradient over its in-bounds taps; a maximum gives it to the
+ * first tap, in (ky, kx) order, that holds the channel's maximum. Accumulates into in_gradient. */
+void tk_pool_backward(const tk_conv_geometry *g, int maximum, const float *in, const float *out_gradient,
+                      float *in_gradient);
+
+/* values[i] = min(max(values[i], lower), upper) (a fused RELU, RELU6 or RELU_N1_TO_1). */
+void tk_clamp(float *values, long count, float lower, float upper);
+
+/* gradient[i] = 0 where outputs[i] is not strictly inside (lower, upper): the clamp was active there (a value
+ * exactly at a bound counts as clamped, as in TensorFlow's ReluGrad and Relu6Grad). */
+void tk_mask_gradient(float *gradient, const float *outputs, long count, float lower, float upper);
+
+/* y[r][c] = row[c] for r < rows (row NULL: 0). */
+void tk_fill_rows(float *y, long rows, int channels, const float *row);
+
+/* sum[c] += x[r][c] over r < rows. */
+void tk_sum_rows(float *sum, const float *x, long rows, int channels);
+
 /* 1 when the AVX2+FMA variants run on this host, else 0. */
 int tk_vector_level(void);
 

@@ -33,6 +33,8 @@ public struct BoardIdentity: Equatable, Sendable {
             return BoardIdentity(keys: ["virtual"])
         case .emulatedPico:
             return BoardIdentity(keys: ["emulated-pico"])
+        case let .labgridPlace(place):
+            return BoardIdentity(keys: ["labgrid-\(place)"])
         case let .serialNumber(serial):
             let listed = ports ?? ((try? SerialPortInfo.all()) ?? [])
             let paths = listed.filter { $0.usbSerialNumber == serial }.map { "path-" + realPath($0.path) }

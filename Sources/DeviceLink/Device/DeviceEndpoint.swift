@@ -2,7 +2,7 @@ import Foundation
 
 /// Where a bench's board is, as written on a command line or in a configuration:
 /// `virtual`, `pico-emulated`, `/dev/ttyACM0`, `serial:E6614103E7452D2F` (USB serial number), `tcp://host:port`, `unix:/path`,
-/// `pty:/dev/pts/5`.
+/// `pty:/dev/pts/5`, `rfc2217://host:port`, `labgrid:PLACE`.
 public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
     /// The firmware under QEMU (`VirtualBoard`).
     case virtual
@@ -18,12 +18,15 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
     case pseudoTerminal(path: String)
     /// A serial port served over RFC 2217 (ser2net `telnet(rfc2217)`), `rfc2217://host:port`, set to 115200 8N1.
     case rfc2217(host: String, port: UInt16)
+    /// A labgrid place, `labgrid:PLACE`: acquired through the coordinator, its `board` (and `meter`) resources reached
+    /// over RFC 2217. Opened by the Bench module (`BenchConfiguration.openBoard`), which holds the place for the run.
+    case labgridPlace(String)
 
     /// Why an endpoint string was not understood.
     public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
         public var text: String
         public var description: String {
-            "cannot understand bench '\(text)': use virtual, pico-emulated, /dev/ttyACM0, serial:SERIALNUMBER, tcp://host:port, unix:/path or pty:/dev/pts/N"
+            "cannot understand bench '\(text)': use virtual, pico-emulated, /dev/ttyACM0, serial:SERIALNUMBER, tcp://host:port, rfc2217://host:port, labgrid:PLACE, unix:/path or pty:/dev/pts/N"
         }
     }
 
@@ -34,6 +37,11 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         if let rest = trimmed.dropPrefix("serial:"), !rest.isEmpty { return .serialNumber(rest) }
         if let rest = trimmed.dropPrefix("unix:"), !rest.isEmpty { return .unixSocket(path: rest) }
         if let rest = trimmed.dropPrefix("pty:"), !rest.isEmpty { return .pseudoTerminal(path: rest) }
+        if let rest = trimmed.dropPrefix("labgrid:") {
+            let place = rest.trimmingCharacters(in: .whitespaces)
+            guard !place.isEmpty, !place.contains(where: { $0.isWhitespace || $0 == "/" }) else { throw ParseError(text: text) }
+            return .labgridPlace(place)
+        }
         if let rest = trimmed.dropPrefix("rfc2217://"), case let .tcp(host, port)? = try? parse("tcp://" + rest) {
             return .rfc2217(host: host, port: port)
         }
@@ -61,6 +69,7 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         case let .unixSocket(path): "unix:\(path)"
         case let .pseudoTerminal(path): "pty:\(path)"
         case let .rfc2217(host, port): "rfc2217://\(host):\(port)"
+        case let .labgridPlace(place): "labgrid:\(place)"
         }
     }
 
@@ -71,6 +80,9 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .virtual:
             return try await VirtualBoard.start(timeouts: timeouts, firmwareVersion: firmwareVersion)
+        case .labgridPlace:
+            throw DeviceError.openFailed(TransportError.openFailed(
+                endpoint: description, reason: "a labgrid place is opened through a bench (BenchConfiguration.openBoard), which acquires it"))
         case .emulatedPico:
             // The emulator is about 100 times slower than a Pico: its own timeouts, whatever the caller's.
             return try await EmulatedPico.start(timeouts: EmulatedPico.timeouts)
@@ -97,6 +109,8 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .virtual: throw .openFailed(endpoint: "virtual", reason: "use VirtualBoard.start() for the virtual board")
         case .emulatedPico: throw .openFailed(endpoint: "pico-emulated", reason: "use EmulatedPico.start() for the emulated Pico")
+        case .labgridPlace:
+            throw .openFailed(endpoint: description, reason: "acquire the place first (BenchConfiguration.openBoard resolves it to rfc2217://)")
         case let .serialPath(path): return try SerialPortTransport(path: path)
         case let .serialNumber(serial): return try SerialPortTransport(serialNumber: serial)
         case let .tcp(host, port): return try await SocketTransport.connect(host: host, port: port)

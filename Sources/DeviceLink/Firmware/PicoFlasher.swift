@@ -80,6 +80,9 @@ public struct PicoFlasher: BoardFlasher {
                 target = try UF2Drive(path: drive)
             } else if let mounted = try? await UF2Drive.find(timeout: .zero) {
                 target = mounted
+            } else if let endpoint, await Self.rebootIntoBootloader(at: endpoint, open: openBoard) {
+                Self.logger.notice("the board at \(endpoint) rebooted into BOOTSEL; waiting up to \(driveTimeout) for its RPI-RP2 drive")
+                target = try await UF2Drive.find(timeout: driveTimeout)
             } else {
                 Self.logger.notice(
                     "waiting up to \(driveTimeout) for the Pico's RPI-RP2 drive: hold BOOTSEL while plugging the Pico in (and mount the drive if your system does not)")
@@ -92,6 +95,27 @@ public struct PicoFlasher: BoardFlasher {
         guard let endpoint else { return Outcome(writtenFile: written, identity: expected) }
         try await Self.waitForFirmware(expected, at: endpoint, timeout: returnTimeout, open: openBoard)
         return Outcome(writtenFile: written, identity: expected)
+    }
+
+    /// Asks the board at `endpoint` to reboot into its USB bootloader (RESET 2), when it answers and its HELLO says
+    /// it can. False when it cannot be reached or has no USB bootloader: then BOOTSEL takes a hand on the button.
+    static func rebootIntoBootloader(
+        at endpoint: DeviceEndpoint, open: @Sendable (DeviceEndpoint) async throws -> any Board
+    ) async -> Bool {
+        guard let board = try? await open(endpoint) else { return false }
+        guard let facts = try? await board.facts(), facts.hasUSBBootloader else {
+            await board.close()
+            return false
+        }
+        var confirmed = true
+        do {
+            try await board.device.reset(.bootloader)
+        } catch {
+            logger.notice("the board at \(endpoint) did not confirm the reboot into BOOTSEL: \(error)")
+            confirmed = false
+        }
+        await board.close()
+        return confirmed
     }
 
     /// Tries to open `endpoint` and say HELLO until the board reports `expected` or `timeout` passes (the board

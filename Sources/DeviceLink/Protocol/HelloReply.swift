@@ -69,6 +69,8 @@ public struct HelloReply: Equatable, Sendable {
     public var storesModelsInFlash: Bool { flags & 0x01 != 0 }
     /// Flag bit 1: a marker GPIO exists.
     public var hasMarkerGPIO: Bool { flags & 0x02 != 0 }
+    /// Flag bit 2: `RESET 2` reboots the board into its USB bootloader (``ResetKind/bootloader``).
+    public var hasUSBBootloader: Bool { flags & 0x04 != 0 }
 
     public init(
         protocolVersion: UInt8 = Frame.protocolVersion, counterUnit: CounterUnit, maxPayloadBytes: UInt16,

@@ -10,6 +10,9 @@ public enum ResetKind: UInt8, Sendable {
     case forgetModel = 0
     /// Reboot the board (the reply comes first).
     case reboot = 1
+    /// Reboot into the board's USB bootloader (RP2040: the RPI-RP2 drive that takes a UF2), for boards whose HELLO
+    /// says ``HelloReply/hasUSBBootloader``; the board stops answering on the serial line.
+    case bootloader = 2
 }
 
 /// PROFILE's use of the measurement marker (v2).

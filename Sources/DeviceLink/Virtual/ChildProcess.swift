@@ -7,9 +7,9 @@ import Foundation
 
 /// A spawned program in its own process group, so terminating it leaves nothing behind. Terminated (SIGTERM, then
 /// SIGKILL after a grace period) and reaped by `terminate()` or, at the latest, by deinit.
-final class ChildProcess: @unchecked Sendable {
-    let pid: pid_t
-    let executable: String
+package final class ChildProcess: @unchecked Sendable {
+    package let pid: pid_t
+    package let executable: String
     private let lock = NSLock()
     private var exitStatus: Int32?
     /// Write end of the child's stdin pipe (parent side), or -1.
@@ -18,7 +18,7 @@ final class ChildProcess: @unchecked Sendable {
     /// Starts `executable` (a path) with `arguments`; stdout and stderr go to `outputPath`.
     /// stdin is /dev/null, or with `lifeline` a pipe that only this process holds open: the child sees end-of-file
     /// on stdin when this process exits, however it exits.
-    init(executable: String, arguments: [String], outputPath: String, lifeline: Bool = false) throws(VirtualBoardError) {
+    package init(executable: String, arguments: [String], outputPath: String, lifeline: Bool = false) throws(VirtualBoardError) {
         self.executable = executable
         var pipeFDs: [Int32] = [-1, -1]
         if lifeline {
@@ -65,7 +65,7 @@ final class ChildProcess: @unchecked Sendable {
     deinit { terminate(grace: .milliseconds(500)) }
 
     /// Exit status once the process has ended (reaps it), nil while it runs.
-    var exitCode: Int32? {
+    package var exitCode: Int32? {
         lock.withLock {
             if exitStatus == nil { reap(blocking: false) }
             return exitStatus
@@ -73,7 +73,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Blocks until the process ends; returns its raw wait status (0 = exited with 0).
-    func waitUntilExit() -> Int32 {
+    package func waitUntilExit() -> Int32 {
         lock.withLock {
             reap(blocking: true)
             return exitStatus ?? -1
@@ -82,7 +82,7 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Sends SIGTERM to the whole process group, waits up to `grace`, then SIGKILL (at once when `grace` is zero);
     /// always reaps. Idempotent.
-    func terminate(grace: Duration = .seconds(2)) {
+    package func terminate(grace: Duration = .seconds(2)) {
         lock.withLock {
             reap(blocking: false)
             if exitStatus != nil {
@@ -125,7 +125,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Finds `name` on PATH (nil when absent).
-    static func find(_ name: String) -> String? {
+    package static func find(_ name: String) -> String? {
         if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {

@@ -75,10 +75,12 @@ public struct Model: Sendable, Equatable {
     }
 
     /// The constant data of a tensor: its buffer's bytes, or nil if it has none (activations, inputs).
+    /// THS1 sparse weights (``SparseWeights``) read as their dense equivalent; ``Buffer/data`` has the stored bytes.
     public func constantData(of tensor: Tensor) -> [UInt8]? {
         guard tensor.buffer > 0, tensor.buffer < buffers.count, !buffers[tensor.buffer].data.isEmpty else {
             return nil
         }
+        if !metadata.isEmpty, sparseBuffers.contains(tensor.buffer) { return decodedSparseData(of: tensor) }
         return buffers[tensor.buffer].data
     }
 

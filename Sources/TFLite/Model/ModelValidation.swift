@@ -53,9 +53,21 @@ extension Model {
                 try checkTensorIndices(op.intermediates, allowOmitted: false, "Operator.intermediates")
             }
         }
+        let sparse = sparseBuffers
         for (index, tensor) in subgraph.tensors.enumerated() {
-            try within("tensors[\(index)]") { try validate(tensor) }
+            try within("tensors[\(index)]") {
+                if sparse.contains(tensor.buffer) { try validateSparse(tensor) } else { try validate(tensor) }
+            }
         }
+    }
+
+    private func validateSparse(_ tensor: Tensor) throws {
+        guard tensor.type == .int8, tensor.shape.count >= 2 else {
+            throw ModelError(.invalidValue, at: ["Tensor.buffer"],
+                             problem: "tensor \"\(tensor.name)\" has THS1 sparse data but is not an int8 tensor of rank ≥ 2")
+        }
+        let (rows, cols) = Self.sparseRowsAndColumns(of: tensor)
+        _ = try SparseWeights.decode(buffers[tensor.buffer].data, rows: rows, cols: cols)
     }
 
     private func validate(_ tensor: Tensor) throws {

@@ -58,16 +58,11 @@ struct ConvolutionLayer: TrainingLayer {
 
 /// y[r][c] = bias[c] (or 0) for every row.
 func fillBias(_ y: UnsafeMutablePointer<Float>, rows: Int, channels: Int, bias: [Float]?) {
-    guard let bias else { y.update(repeating: 0, count: rows * channels); return }
-    bias.withUnsafeBufferPointer { b in
-        for r in 0..<rows { (y + r * channels).update(from: b.baseAddress!, count: channels) }
-    }
+    guard let bias else { tk_fill_rows(y, rows, Int32(channels), nil); return }
+    bias.withUnsafeBufferPointer { b in tk_fill_rows(y, rows, Int32(channels), b.baseAddress) }
 }
 
 /// db[c] += Σ_r dy[r][c].
 func accumulateBiasGradient(_ db: UnsafeMutablePointer<Float>, _ dy: UnsafePointer<Float>, rows: Int, channels: Int) {
-    for r in 0..<rows {
-        let row = dy + r * channels
-        for c in 0..<channels { db[c] += row[c] }
-    }
+    tk_sum_rows(db, dy, rows, Int32(channels))
 }

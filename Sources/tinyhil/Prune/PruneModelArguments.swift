@@ -29,7 +29,8 @@ struct PruneModelArguments: ParsableArguments {
     /// Fine-tunes when asked, writes the pruned model atomically and prints the before/after report.
     func finish(
         _ pruned: Model, original: (model: Model, bytes: [UInt8]), changes: [PruningReport.Change],
-        method: String, fineTuning: PruneFineTuningOptions, seed: UInt64
+        method: String, fineTuning: PruneFineTuningOptions, seed: UInt64,
+        encode: (@Sendable (Model) throws -> (model: Model, note: String))? = nil
     ) async throws {
         var pruned = pruned
         var method = method
@@ -41,6 +42,11 @@ struct PruneModelArguments: ParsableArguments {
                 .map { String(format: ", validation accuracy %.2f %%", $0 * 100) } ?? ""
             method += "; fine-tuned \(epochs) epochs\(fineTuning.distill ? " with distillation" : "")"
                 + "\(tuned.quantized ? ", re-quantized to int8" : "")\(accuracy)"
+        }
+        if let encode {   // after fine-tuning, which rewrites the weights
+            let encoded = try encode(pruned)
+            pruned = encoded.model
+            method += encoded.note
         }
         do {
             let prunedBytes = try pruned.serialized()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Pruning
+import TFLite
 
 /// `tinyhil prune weights MODEL -o OUT (--sparsity S | --n-of-m N:M) [--method magnitude|random]`.
 struct PruneWeights: AsyncParsableCommand {
@@ -30,6 +31,11 @@ struct PruneWeights: AsyncParsableCommand {
 
     @Flag(help: "One magnitude threshold across all layers instead of per layer.")
     var global = false
+
+    enum Encoding: String, ExpressibleByArgument, CaseIterable { case dense, sparse }
+
+    @Option(help: "How pruned weights are stored: dense, or sparse (THS1: FULLY_CONNECTED and CONV_2D int8 weights, run by the engine's zero-skipping kernels; firmware/engine/README.md).")
+    var encode: Encoding = .dense
 
     @Option(help: "Seed for --method random and the fine-tuning's shuffling.")
     var seed: UInt64 = 0
@@ -63,6 +69,13 @@ struct PruneWeights: AsyncParsableCommand {
         let label = "unstructured \(method.rawValue), "
             + (nOfM.map { "\($0) pattern" } ?? "sparsity \(sparsity ?? 0)") + (global ? " (global)" : "")
         try await io.finish(result.model, original: original, changes: PruningReport.changes(of: result),
-                            method: label, fineTuning: fineTuning, seed: seed)
+                            method: label, fineTuning: fineTuning, seed: seed,
+                            encode: encode == .sparse ? Self.encodeSparse : nil)
+    }
+
+    @Sendable static func encodeSparse(_ model: Model) throws -> (model: Model, note: String) {
+        let encoded = try SparseWeightEncoder().encode(model)
+        let saved = encoded.tensors.reduce(0) { $0 + $1.flashSavedBytes }
+        return (encoded.model, "; \(encoded.tensors.count) weight tensors sparse (THS1), \(saved) bytes saved")
     }
 }

@@ -5,6 +5,7 @@
 
 #include "board_pico.h"
 #include "registers.h"
+#include "rom_functions.h"
 
 #define CPU_HZ 125000000u
 #define XOSC_HZ 12000000u
@@ -40,7 +41,7 @@ static board_facts facts = {
     .name = "rp2040-pico",
     .cpu_hz = CPU_HZ,
     .counter_unit = BOARD_COUNTER_CPU_CYCLES,
-    .flags = BOARD_FLAG_MARKER_GPIO,
+    .flags = BOARD_FLAG_MARKER_GPIO | BOARD_FLAG_USB_BOOTLOADER,
     .ram_bytes = PICO_RAM_BYTES,
 };
 
@@ -283,6 +284,18 @@ void board_reboot(void) {
     REG32(WATCHDOG_CTRL + SET_ALIAS) = WATCHDOG_CTRL_TRIGGER;
     for (;;) {
     }
+}
+
+/* The bootrom's reset_usb_boot ('U', 'B') with no activity LED and both interfaces (mass storage and PICOBOOT)
+ * enabled: the Pico comes back as the RPI-RP2 drive, as if BOOTSEL had been held at power-on. */
+void board_reboot_to_bootloader(void) {
+    typedef void (*rom_reset_usb_boot_fn)(uint32_t gpio_activity_pin_mask, uint32_t disable_interface_mask);
+    board_uart_flush();
+    rom_reset_usb_boot_fn reset_usb_boot = (rom_reset_usb_boot_fn)pico_rom_function('U', 'B');
+    if (reset_usb_boot != 0) {
+        reset_usb_boot(0u, 0u);
+    }
+    board_reboot(); /* a bootrom without the function: an ordinary reboot rather than a hang */
 }
 
 void pico_reboot_by_watchdog_timeout(void) {

@@ -8,7 +8,7 @@ UART_RX_PIN ?= 1
 BOOT2_CORRUPT_CRC ?= 0
 
 BOARD_CFLAGS := -mcpu=cortex-m0plus -mthumb
-BOARD_SRCS := boards/pico/board.c boards/pico/startup.c boards/pico/model_store_$(MODEL_STORE).c boards/pico/serial_number.c
+BOARD_SRCS := boards/pico/board.c boards/pico/startup.c boards/pico/model_store_$(MODEL_STORE).c boards/pico/serial_number.c boards/pico/rom_functions.c
 BOARD_LDSCRIPT := boards/pico/linker.ld
 BOARD_DEFINES := -DUART_TX_PIN=$(UART_TX_PIN) -DUART_RX_PIN=$(UART_RX_PIN)
 ifeq ($(MODEL_STORE),ram)

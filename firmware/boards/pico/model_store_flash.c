@@ -8,6 +8,7 @@
 #include "board.h"
 #include "board_pico.h"
 #include "registers.h"
+#include "rom_functions.h"
 
 #ifndef MODEL_STORE_OFFSET
 #define MODEL_STORE_OFFSET (512u * 1024u) /* the firmware keeps the first 512 KiB (linker.ld checks) */
@@ -45,17 +46,6 @@ typedef struct rom_flash_functions {
 static rom_flash_functions rom;
 static uint32_t boot2_copy[BOOT2_BYTES / 4u]; /* our boot2, run from RAM to restore XIP */
 
-static void *rom_function(char first, char second) {
-    typedef void *(*rom_lookup_fn)(const uint16_t *table, uint32_t code);
-    const volatile uint16_t *table_pointer = (const volatile uint16_t *)(uintptr_t)ROM_FUNC_TABLE_PTR;
-    const volatile uint16_t *lookup_pointer = (const volatile uint16_t *)(uintptr_t)ROM_TABLE_LOOKUP_PTR;
-    /* GCC 12 takes pointers below 4 KiB for null arithmetic (-Warray-bounds); make them opaque. */
-    __asm__("" : "+l"(table_pointer), "+l"(lookup_pointer));
-    rom_lookup_fn lookup = (rom_lookup_fn)(uintptr_t)*lookup_pointer;
-    const uint16_t *table = (const uint16_t *)(uintptr_t)*table_pointer;
-    return lookup(table, (uint32_t)(uint8_t)first | ((uint32_t)(uint8_t)second << 8));
-}
-
 /* Runs from RAM (section .time_critical, copied with .data). Calls only ROM code and the RAM boot2 copy. */
 static void flash_operation_in_ram(uint32_t offset, const uint8_t *data, uint32_t count)
     __attribute__((section(".time_critical.flash_operation"), noinline, long_call));
@@ -92,11 +82,11 @@ static int page_unwritten;
 static uint32_t slot_flash_offset(uint32_t slot) { return MODEL_STORE_OFFSET + slot * MODEL_SLOT_BYTES; }
 
 void pico_model_store_init(void) {
-    rom.connect_internal_flash = (rom_void_fn)rom_function('I', 'F');
-    rom.exit_xip = (rom_void_fn)rom_function('E', 'X');
-    rom.range_erase = (rom_erase_fn)rom_function('R', 'E');
-    rom.range_program = (rom_program_fn)rom_function('R', 'P');
-    rom.flush_cache = (rom_void_fn)rom_function('F', 'C');
+    rom.connect_internal_flash = (rom_void_fn)pico_rom_function('I', 'F');
+    rom.exit_xip = (rom_void_fn)pico_rom_function('E', 'X');
+    rom.range_erase = (rom_erase_fn)pico_rom_function('R', 'E');
+    rom.range_program = (rom_program_fn)pico_rom_function('R', 'P');
+    rom.flush_cache = (rom_void_fn)pico_rom_function('F', 'C');
     const volatile uint32_t *boot2 = (const volatile uint32_t *)XIP_BASE;
     for (uint32_t i = 0; i < BOOT2_BYTES / 4u; i++) {
         boot2_copy[i] = boot2[i];

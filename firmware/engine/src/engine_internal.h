@@ -47,7 +47,7 @@ typedef struct th_tensor {
   uint8_t is_const;            /* data lives in the model */
   uint8_t is_planned;          /* data lives in the arena head */
   uint8_t has_quant;
-  uint8_t reserved;
+  uint8_t is_sparse;           /* data is a THS1 sparse blob (sparse_weights.h), not dense bytes */
   float scale;                 /* scale[0] */
   int32_t zero_point;          /* zero_point[0] */
   uint32_t scale_pos;          /* model offset of the float scale vector elements */
@@ -67,6 +67,7 @@ typedef struct th_conv_params {
   int32_t per_channel;
   int32_t keep_num_dims;
   int32_t armv6m;              /* the Cortex-M0+ variant runs this operator (kernels/armv6m) */
+  int32_t sparse;              /* weights are THS1 sparse: kernels/sparse_*.c run this operator */
 } th_conv_params;
 
 typedef struct th_pool_params {
@@ -118,7 +119,8 @@ typedef struct th_quant_params {
 } th_quant_params;
 
 typedef struct th_op {
-  int32_t code;
+  int32_t code;                /* BuiltinOperator */
+  int32_t kernel;              /* what th_op_eval runs: code, or a variant's id (kernels/sparse_matmul.h) */
   int32_t n_in, n_out;
   int32_t in[TH_MAX_OP_INPUTS];
   int32_t out;
@@ -164,6 +166,7 @@ struct th_interpreter {
 typedef struct th_model {
   th_fb fb;
   th_fb_vec opcodes, buffers, tensors, inputs, outputs, operators;
+  th_fb_vec metadata;          /* Model.metadata (len 0 if absent) */
 } th_model;
 
 /* Operator as read from the FlatBuffer. */

@@ -1,5 +1,6 @@
 /* Reading the .tflite Model tables in place, with every field checked. */
 #include "engine_internal.h"
+#include "sparse_weights.h"
 
 th_status th_fail(th_error *err, th_status s, const char *what, int32_t op, int32_t tensor,
                   int32_t code) {
@@ -38,6 +39,9 @@ th_status th_model_open(th_model *m, const uint8_t *bytes, uint32_t size, th_err
     return th_fail(err, TH_ERR_LIMIT_EXCEEDED, "Model.subgraphs: only one subgraph is supported", -1, -1, -1);
   r = th_fb_vector(&m->fb, &root, 4, 4, &m->buffers);
   if (r < 0) return MALFORMED("Model.buffers: vector out of bounds");
+  r = th_fb_vector(&m->fb, &root, 6, 4, &m->metadata);
+  if (r < 0) return MALFORMED("Model.metadata: vector out of bounds");
+  if (r == 0) m->metadata.len = 0;
   if (!th_fb_vec_table(&m->fb, &subgraphs, 0, &sg)) return MALFORMED("Model.subgraphs[0]: table out of bounds");
   if (th_fb_vector(&m->fb, &sg, 0, 4, &m->tensors) < 0) return MALFORMED("SubGraph.tensors: vector out of bounds");
   if (th_fb_vector(&m->fb, &sg, 1, 4, &m->inputs) < 0) return MALFORMED("SubGraph.inputs: vector out of bounds");
@@ -129,8 +133,11 @@ th_status th_model_tensor(const th_model *m, uint32_t index, th_tensor *t, th_er
   if (th_fb_u8(fb, &tt, 5, 0))
     return th_fail(err, TH_ERR_UNSUPPORTED_TYPE, "Tensor.is_variable: variable tensors are not supported", -1, ti, -1);
   if (th_fb_field(fb, &tt, 6, 4))
-    return th_fail(err, TH_ERR_UNSUPPORTED_TYPE, "Tensor.sparsity: sparse tensors are not supported", -1, ti, -1);
+    return th_fail(err, TH_ERR_UNSUPPORTED_TYPE, "Tensor.sparsity: TFLite SparsityParameters are not supported (tinyhil prune weights --encode sparse writes the engine's THS1 encoding)", -1, ti, -1);
   uint32_t bi = th_fb_u32(fb, &tt, 2, 0);
+  const char *sparse_what = NULL;
+  int sparse = th_sparse_listed(m, bi, &sparse_what);
+  if (sparse < 0) return th_fail(err, TH_ERR_MODEL_MALFORMED, sparse_what, -1, ti, -1);
   if (bi != 0u || m->buffers.len > 0u) {
     if (bi >= m->buffers.len)
       return th_fail(err, TH_ERR_MODEL_MALFORMED, "Tensor.buffer: index out of range of Model.buffers", -1, ti, -1);
@@ -138,13 +145,24 @@ th_status th_model_tensor(const th_model *m, uint32_t index, th_tensor *t, th_er
       return th_fail(err, TH_ERR_MODEL_MALFORMED, "Model.buffers[i]: table out of bounds", -1, ti, -1);
     r = th_fb_vector(fb, &buf, 0, 1, &data);
     if (r < 0) return th_fail(err, TH_ERR_MODEL_MALFORMED, "Buffer.data: vector out of bounds", -1, ti, -1);
-    if (r > 0 && data.len > 0u) {
+    if (sparse) {
+      const char *bad;
+      if (r <= 0 || data.len == 0u)
+        return th_fail(err, TH_ERR_MODEL_MALFORMED, "sparse weights: listed tensor has no Buffer.data", -1, ti, -1);
+      bad = th_sparse_validate(fb->b + data.pos, data.len, t);
+      if (bad) return th_fail(err, TH_ERR_MODEL_MALFORMED, bad, -1, ti, -1);
+      t->is_const = 1;
+      t->is_sparse = 1;
+      t->data = (uint8_t *)(uintptr_t)(fb->b + data.pos);
+    } else if (r > 0 && data.len > 0u) {
       if (data.len < t->bytes)
         return th_fail(err, TH_ERR_MODEL_MALFORMED, "Buffer.data: shorter than the tensor's shape and type need", -1, ti, -1);
       t->is_const = 1;
       t->data = (uint8_t *)(uintptr_t)(fb->b + data.pos);
     }
   }
+  if (sparse && !t->is_sparse)
+    return th_fail(err, TH_ERR_MODEL_MALFORMED, "sparse weights: listed tensor has no buffer", -1, ti, -1);
   r = th_fb_sub_table(fb, &tt, 4, &q);
   if (r < 0) return th_fail(err, TH_ERR_MODEL_MALFORMED, "Tensor.quantization: table out of bounds", -1, ti, -1);
   if (r > 0) {

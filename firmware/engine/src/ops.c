@@ -1,5 +1,6 @@
 /* Operator dispatch and the checks shared by every kernel's prepare. */
 #include "kernels/kernels.h"
+#include "kernels/sparse_matmul.h"
 
 th_status th_prep_fail(const th_prep *c, th_status s, const char *what, int32_t tensor) {
   return th_fail(c->err, s, what, c->index, tensor, c->op->code);
@@ -123,6 +124,7 @@ th_status th_op_prepare(th_interpreter *ip, uint32_t op_index, const th_model *m
   th_prep c;
   memset(op, 0, sizeof(*op));
   op->code = mop->code;
+  op->kernel = mop->code;
   c.ip = ip;
   c.op = op;
   c.index = (int32_t)op_index;
@@ -142,6 +144,10 @@ th_status th_op_prepare(th_interpreter *ip, uint32_t op_index, const th_model *m
     th_status s = th_model_tensor_index(m, &mop->outputs, 0, &op->out, 0, c.index, err);
     if (s != TH_OK) return s;
   }
+  for (int32_t i = 0; i < op->n_in; i++)
+    if (op->in[i] >= 0 && ip->tensors[op->in[i]].is_sparse &&
+        !(i == 1 && (op->code == TH_OP_FULLY_CONNECTED || op->code == TH_OP_CONV_2D)))
+      return th_prep_fail(&c, TH_ERR_UNSUPPORTED_OPERATOR, "sparse weights: only the weights (input 1) of FULLY_CONNECTED and CONV_2D may be sparse", op->in[i]);
   if (ip->tensors[op->out].is_const)
     return th_prep_fail(&c, TH_ERR_MODEL_MALFORMED, "operator output tensor has constant data (Buffer.data)", op->out);
   switch (op->code) {
@@ -165,8 +171,10 @@ th_status th_op_prepare(th_interpreter *ip, uint32_t op_index, const th_model *m
 }
 
 void th_op_eval(th_interpreter *ip, const th_op *op) {
-  switch (op->code) {
+  switch (op->kernel) {
     case TH_OP_CONV_2D: th_eval_conv(ip, op); break;
+    case TH_KERNEL_SPARSE_CONV_2D: th_eval_sparse_conv(ip, op); break;
+    case TH_KERNEL_SPARSE_FULLY_CONNECTED: th_eval_sparse_fully_connected(ip, op); break;
     case TH_OP_DEPTHWISE_CONV_2D: th_eval_depthwise_conv(ip, op); break;
     case TH_OP_FULLY_CONNECTED: th_eval_fully_connected(ip, op); break;
     case TH_OP_MAX_POOL_2D: th_eval_max_pool(ip, op); break;

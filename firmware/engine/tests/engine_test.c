@@ -176,6 +176,49 @@ static double now_seconds(void) {
 }
 
 /* returns number of failures */
+/* A model with THS1 sparse weights: each malformed variant of its first sparse blob must be refused
+ * at load with TH_ERR_MODEL_MALFORMED naming the field. Returns the failure count. */
+static int sparse_malformed(const char *path, const uint8_t *model, long size) {
+  long at = -1;
+  for (long i = 0; i + 4 <= size; i++)
+    if (memcmp(model + i, "THS1", 4) == 0) { at = i; break; }
+  if (at < 0) return 0;
+  uint8_t *m = (uint8_t *)malloc((size_t)size);
+  int failures = 0, cases = 0;
+  if (!m) return 1;
+  const uint32_t rows = (uint32_t)model[at + 4] | (uint32_t)model[at + 5] << 8 | (uint32_t)model[at + 6] << 16 | (uint32_t)model[at + 7] << 24;
+  const uint32_t pairs = (uint32_t)model[at + 12] | (uint32_t)model[at + 13] << 8 | (uint32_t)model[at + 14] << 16 | (uint32_t)model[at + 15] << 24;
+  for (int k = 0; k < 7; k++) {
+    const char *expect = NULL;
+    memcpy(m, model, (size_t)size);
+    switch (k) {
+      case 0: m[at + 3] = '2'; expect = "magic"; break;                                   /* unknown format */
+      case 1: m[at + 4] ^= 1u; expect = "rows"; break;                                    /* rows vs shape */
+      case 2: m[at + 12] ^= 1u; expect = "buffer length"; break;                          /* pairs vs length */
+      case 3: m[at + 16 + 2 * (rows - 1u)] += 1u; expect = "count"; break;                 /* last row: one pair more */
+      case 4:                                                                             /* row 0 longer than its columns */
+        m[at + 16] = 0xff; m[at + 17] = 0x7f; expect = "count"; break;
+      case 5:                                                                             /* every gap 15: columns run out */
+        for (uint32_t q = 0; q < pairs; q++) m[at + 16 + 2 * rows + 3u * q] = 0xffu;
+        expect = "column index out of range"; break;
+      case 6: m[at + 8] ^= 4u; expect = "cols"; break;                                    /* rows x cols vs shape */
+      default: continue;
+    }
+    cases++;
+    th_plan_info plan;
+    th_error e;
+    memset(&e, 0, sizeof(e));
+    th_status s = th_plan(m, (uint32_t)size, &plan, &e);
+    if (s != TH_ERR_MODEL_MALFORMED || e.what == NULL || strstr(e.what, "sparse weights") == NULL || strstr(e.what, expect) == NULL) {
+      fprintf(stderr, "FAIL %s: malformed sparse case %d (%s) gave %s: %s\n", path, k, expect, th_status_name(s), e.what ? e.what : "-");
+      failures++;
+    }
+  }
+  free(m);
+  if (!failures) printf("ok   %s: %d malformed sparse encodings refused at load, field named\n", path, cases);
+  return failures;
+}
+
 static int run_model(const char *path, int bench) {
   long size = 0;
   uint8_t *model = read_file(path, &size);
@@ -187,6 +230,7 @@ static int run_model(const char *path, int bench) {
     fprintf(stderr, "FAIL %s: cannot read\n", path);
     return 1;
   }
+  failures += sparse_malformed(path, model, size);
   th_status s = th_plan(model, (uint32_t)size, &plan, &e);
   sibling(buf, sizeof buf, path, ".tflm_outputs.npy");
   FILE *has_ref = fopen(buf, "rb");

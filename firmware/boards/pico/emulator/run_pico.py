@@ -12,7 +12,7 @@ Protocol on stdout, one line each (for the process that started us):
     listening tcp://127.0.0.1:PORT      accepting one connection; emulation starts when it connects
     listening unix:PATH                 the same on a Unix-domain socket (--unix)
     booted cycle=N                      the firmware's vector table was entered (PC left the bootrom/boot2)
-    usb-boot cycle=N                    the bootrom gave up on flash and started its USB boot (bad boot2 CRC)
+    usb-boot cycle=N                    the bootrom started its USB boot (bad boot2 CRC, or reset_usb_boot: RESET 2)
     watchdog-reboot cycle=N             the watchdog reset the chip
     stats cycles=N seconds=S cpu_seconds=C   at exit: emulated cycles, wall time and this process's CPU time
 Errors go to stderr as `error: ...` with exit status 2 (bad UF2) or 3 (missing environment).
@@ -123,6 +123,8 @@ class EmulatedPico:
         self.mcu.watchdog.on_watchdog_trigger = self._on_watchdog
         self.events = []
         self.booted = False
+        self.usb_boot_seen = False
+        self._watch_usb_enable()
         self._boot_from_reset_vector()
 
     def cycles(self) -> int:
@@ -136,6 +138,7 @@ class EmulatedPico:
 
     def _on_watchdog(self):
         self.events.append(f"watchdog-reboot cycle={self.cycles()}")
+        self.usb_boot_seen = False
         self.mcu.enter_reset(from_watchdog=True)
         self._boot_from_reset_vector()
 
@@ -144,6 +147,22 @@ class EmulatedPico:
         self.marker_edges += 1
         if self.markers:
             self.markers.write(f"{self.cycles()},{level}\n")
+
+    def _watch_usb_enable(self):
+        """Reports the moment the bootrom (the core in ROM, flash not booted) enables the USB controller
+        (MAIN_CTRL.CONTROLLER_EN, offset 0x40): its USB boot has started. Seen at the write itself, so a long wait
+        in one batch afterwards (the emulator skips idle time) cannot hide it."""
+        usb = self.mcu.usb_ctrl
+        original = usb.write_uint32
+
+        def write_uint32(offset: int, value: int) -> None:
+            original(offset, value)
+            if offset == 0x40 and value & 1 and not self.booted and self.mcu.core.pc < BOOTROM_END \
+                    and not self.usb_boot_seen:
+                self.usb_boot_seen = True
+                self.events.append(f"usb-boot cycle={self.cycles()}")
+
+        usb.write_uint32 = write_uint32
 
     def _count_idle_polls(self):
         """Counts reads of UART0's flag register that find the RX FIFO empty: a firmware waiting for the host."""
@@ -174,8 +193,8 @@ class EmulatedPico:
             self.events.append(f"booted cycle={self.cycles()}")
 
     def in_usb_boot(self) -> bool:
-        """The bootrom's USB boot path enables the USB controller and stays in ROM."""
-        return not self.booted and self.mcu.core.pc < BOOTROM_END and bool(self.mcu.usb_ctrl.read_uint32(0x40) & 1)
+        """The bootrom's USB boot path enabled the USB controller since the last reset (see _watch_usb_enable)."""
+        return not self.booted and self.usb_boot_seen
 
 
 def say(line: str) -> None:
@@ -235,9 +254,8 @@ def main() -> int:
                 except OSError:
                     break
                 pico.tx.clear()
-            if not pico.booted and not usb_boot_reported and pico.in_usb_boot():
+            if pico.in_usb_boot():
                 usb_boot_reported = True
-                say(f"usb-boot cycle={pico.cycles()}")
             if not pico.booted and not no_boot_reported and time.monotonic() - started > args.boot_timeout_s:
                 no_boot_reported = True
                 where = "the bootrom's USB boot" if pico.in_usb_boot() else f"pc=0x{pico.mcu.core.pc:08x}"

@@ -6,6 +6,7 @@
 #include "../dot.h"
 #include "conv_rows.h"
 #include "armv6m/conv_armv6m.h"
+#include "sparse_matmul.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -85,6 +86,7 @@ th_status th_prepare_conv(const th_prep *c) {
       return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "CONV_2D: effective scale not representable (input*filter/output scale)", th_tensor_id(c, filter));
     p->filter_sum[oc] = bias ? th_i32_at(bias->data, oc) : 0;   /* bias */
   }
+  if (filter->is_sparse) return th_prepare_sparse_weights(c);   /* THS1 weights: sparse_matmul.c */
   (void)th_select_conv_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator */
   return TH_OK;
 }

@@ -6,6 +6,7 @@
 #include "kernels.h"
 #include "../dot.h"
 #include "armv6m/conv_armv6m.h"
+#include "sparse_matmul.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -91,6 +92,7 @@ th_status th_prepare_fully_connected(const th_prep *c) {
     }
     p->filter_sum[u] = bias ? th_i32_at(bias->data, u) : 0;   /* bias */
   }
+  if (filter->is_sparse) return th_prepare_sparse_weights(c);   /* THS1 weights: sparse_matmul.c */
   (void)th_select_fully_connected_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator */
   return TH_OK;
 }
