@@ -11,7 +11,7 @@ first Keras epoch includes graph tracing, so it is excluded when more than one e
 prints numbers.
 
 Usage (from the repository root):
-  /work/venv/bin/python benchmarks/training_throughput.py [--epochs 2] [--batch 64] [--threads 2] [--no-build]
+  .venv-tinyhil/bin/python benchmarks/training_throughput.py [--epochs 2] [--batch 64] [--threads 2] [--no-build]
 """
 import argparse
 import gzip
