@@ -127,7 +127,7 @@ let package = Package(
             dependencies: ["Bench", "Inference", "TinyHILTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The command line: subcommands, options, help layout, deprecated forms (the executable, imported @testable).
-        .testTarget(name: "TinyHILCommandTests", dependencies: ["tinyhil", "TFLite", "Footprint", "TinyHILTestSupport"]),
+        .testTarget(name: "TinyHILCommandTests", dependencies: ["tinyhil", "TFLite", "Footprint", "Inference", "TinyHILTestSupport"]),
         .testTarget(
             name: "HILTests",
             dependencies: [

@@ -137,6 +137,7 @@ struct TrainingSession: Sendable {
     func lossAndGradients(graph: TrainingGraph, data: TrainingSamples, indices: [Int]) async -> (Float, [[Float]]) {
         let shards = shardRanges(count: indices.count)
         let snapshot = graph
+        let forwardParameters = graph.forwardParameters
         let teacher = self.teacher
         let loss = self.loss
         let losses = await withTaskGroup(of: (Int, Float).self) { group in
@@ -145,7 +146,7 @@ struct TrainingSession: Sendable {
                 let teacherSpace = teacherSpaces.isEmpty ? nil : teacherSpaces[s]
                 let shardIndices = Array(indices[range])
                 group.addTask {
-                    let lossSum = Self.runShard(graph: snapshot, workspace: workspace, teacher: teacher, teacherSpace: teacherSpace,
+                    let lossSum = Self.runShard(graph: snapshot, parameters: forwardParameters, workspace: workspace, teacher: teacher, teacherSpace: teacherSpace,
                                                 loss: loss, data: data, indices: shardIndices, batchTotal: indices.count)
                     return (s, lossSum)
                 }
@@ -176,16 +177,18 @@ struct TrainingSession: Sendable {
         return (0..<shards).map { s in (s * count / shards)..<((s + 1) * count / shards) }
     }
 
-    static func runShard(graph: TrainingGraph, workspace: Workspace, teacher: TrainingGraph?, teacherSpace: Workspace?,
+    /// `parameters`: the graph's ``TrainingGraph/forwardParameters`` (fake-quantized under QAT); their gradients
+    /// are applied to the float parameters unchanged (straight through).
+    static func runShard(graph: TrainingGraph, parameters: [Parameter], workspace: Workspace, teacher: TrainingGraph?, teacherSpace: Workspace?,
                          loss: Loss, data: TrainingSamples, indices: [Int], batchTotal: Int) -> Float {
         let batch = indices.count
         workspace.zeroGradients()
         data.fill(indices, into: workspace.value(graph.inputTensor))
-        graph.forward(batch: batch, workspace: workspace, parameters: graph.parameters)
+        graph.forward(batch: batch, workspace: workspace, parameters: parameters)
         var teacherLogits: UnsafePointer<Float>?
         if let teacher, let teacherSpace {
             data.fill(indices, into: teacherSpace.value(teacher.inputTensor))
-            teacher.forward(batch: batch, workspace: teacherSpace, parameters: teacher.parameters)
+            teacher.forward(batch: batch, workspace: teacherSpace, parameters: teacher.forwardParameters)
             teacherLogits = UnsafePointer(teacherSpace.value(teacher.logitsTensor))
         }
         let classes = graph.outputSampleElements
@@ -194,7 +197,7 @@ struct TrainingSession: Sendable {
                                   scale: graph.logitsScale, labels: labels, teacherLogits: teacherLogits,
                                   teacherScale: teacher?.logitsScale ?? 1, batchTotal: batchTotal,
                                   gradient: workspace.gradient(graph.logitsTensor)!)
-        graph.backward(batch: batch, workspace: workspace, parameters: graph.parameters)
+        graph.backward(batch: batch, workspace: workspace, parameters: parameters)
         return value
     }
 }

@@ -6,6 +6,7 @@ extension TrainingGraph {
                              _ visit: (Workspace, Int, Range<Int>) -> Void) async {
         let shard = max(1, (batchSize + workers - 1) / workers)
         let spaces = (0..<workers).map { _ in Workspace(graph: self, capacity: shard, withGradients: false) }
+        let parameters = forwardParameters
         var start = 0
         while start < data.count {
             let ranges = (0..<workers).map { w in
@@ -17,7 +18,7 @@ extension TrainingGraph {
                     let space = spaces[w]
                     group.addTask {
                         data.fill(range, into: space.value(graph.inputTensor))
-                        graph.forward(batch: range.count, workspace: space, parameters: graph.parameters)
+                        graph.forward(batch: range.count, workspace: space, parameters: parameters)
                     }
                 }
             }

@@ -26,6 +26,8 @@ public struct TrainingGraph: Sendable {
     let logitsScale: Float
     /// Layers run backward: all of them, or all but a final SOFTMAX (the loss differentiates through it).
     let backwardLayerCount: Int
+    /// When set, forward passes simulate the int8 model (quantization-aware training); see ``FakeQuantization``.
+    public internal(set) var fakeQuantization: FakeQuantization?
 
     /// Input shape of one sample (the model input without its batch dimension).
     public var inputSampleShape: [Int] { tensors[inputTensor].sampleShape }
@@ -77,14 +79,40 @@ public struct TrainingGraph: Sendable {
         }
     }
 
-    /// Runs every layer forward on the `batch` samples already in the workspace's input tensor.
-    func forward(batch: Int, workspace: Workspace, parameters: [Parameter]) {
-        for layer in layers { layer.forward(batch: batch, workspace: workspace, parameters: parameters) }
+    /// The parameters the forward pass computes with: ``parameters``, or under ``fakeQuantization`` their int8
+    /// values dequantized. Computed once per step and handed to ``forward(batch:workspace:parameters:)``.
+    var forwardParameters: [Parameter] {
+        fakeQuantization?.quantizedParameters(parameters) ?? parameters
     }
 
-    /// Runs the layers backward from the logits gradient (already in the workspace).
+    /// Runs every layer forward on the `batch` samples already in the workspace's input tensor (`parameters`:
+    /// ``forwardParameters``). Under ``fakeQuantization`` the input and every operator output are rounded onto
+    /// their int8 grids, and a training workspace keeps the values before rounding for the backward pass.
+    func forward(batch: Int, workspace: Workspace, parameters: [Parameter]) {
+        if let fakeQuantization {
+            let count = batch * tensors[inputTensor].sampleElements
+            fakeQuantization.apply(tensor: inputTensor, values: workspace.value(inputTensor), count: count,
+                                   unrounded: workspace.unrounded(inputTensor))
+        }
+        for layer in layers {
+            layer.forward(batch: batch, workspace: workspace, parameters: parameters)
+            if let fakeQuantization {
+                fakeQuantization.apply(tensor: layer.output, values: workspace.value(layer.output),
+                                       count: batch * tensors[layer.output].sampleElements,
+                                       unrounded: workspace.unrounded(layer.output))
+            }
+        }
+    }
+
+    /// Runs the layers backward from the logits gradient (already in the workspace). Under ``fakeQuantization``
+    /// gradients pass straight through the rounding and stop where the forward pass clipped.
     func backward(batch: Int, workspace: Workspace, parameters: [Parameter]) {
         for layer in layers.prefix(backwardLayerCount).reversed() {
+            if let fakeQuantization, let gradient = workspace.gradient(layer.output),
+               let unrounded = workspace.unrounded(layer.output) {
+                fakeQuantization.prepareBackward(tensor: layer.output, gradient: gradient, values: workspace.value(layer.output),
+                                                 unrounded: unrounded, count: batch * tensors[layer.output].sampleElements)
+            }
             layer.backward(batch: batch, workspace: workspace, parameters: parameters)
         }
     }

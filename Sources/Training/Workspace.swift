@@ -10,6 +10,8 @@ final class Workspace: @unchecked Sendable {
     let gradients: [UnsafeMutablePointer<Float>?]
     let scratch: [UnsafeMutablePointer<Float>?]
     let parameterGradients: [UnsafeMutablePointer<Float>]
+    /// Under fake quantization with gradients: every tensor's values before they were rounded onto the int8 grid.
+    let unroundedValues: [UnsafeMutablePointer<Float>?]
     private let tensorElements: [Int]
     private let parameterElements: [Int]
 
@@ -24,6 +26,8 @@ final class Workspace: @unchecked Sendable {
         }
         parameterElements = withGradients ? graph.parameters.map(\.values.count) : []
         parameterGradients = parameterElements.map { UnsafeMutablePointer<Float>.allocate(capacity: max($0, 1)) }
+        let masked = withGradients && graph.fakeQuantization != nil
+        unroundedValues = tensorElements.map { masked && $0 > 0 ? UnsafeMutablePointer<Float>.allocate(capacity: $0) : nil }
     }
 
     deinit {
@@ -31,10 +35,12 @@ final class Workspace: @unchecked Sendable {
         for pointer in gradients { pointer?.deallocate() }
         for pointer in scratch { pointer?.deallocate() }
         for pointer in parameterGradients { pointer.deallocate() }
+        for pointer in unroundedValues { pointer?.deallocate() }
     }
 
     func value(_ tensor: Int) -> UnsafeMutablePointer<Float> { values[tensor]! }
     func gradient(_ tensor: Int) -> UnsafeMutablePointer<Float>? { gradients[tensor] }
+    func unrounded(_ tensor: Int) -> UnsafeMutablePointer<Float>? { unroundedValues[tensor] }
 
     /// Zeroes every activation gradient and parameter gradient (before a backward pass).
     func zeroGradients() {

@@ -20,6 +20,7 @@ struct TinyHIL: AsyncParsableCommand {
             DevicesCommand.self,
             FlashCommand.self,
             ProfileCommand.self,
+            CostModelCommand.self,
             AlignCommand.self,
             ExportCCommand.self,
             Inspect.self,

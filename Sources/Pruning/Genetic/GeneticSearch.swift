@@ -30,6 +30,18 @@ public struct CandidateCost: Sendable, Equatable {
     public var macs: Int
     public var flashBytes: Int
     public var arenaBytes: Int
+    /// Instructions or cycles of one inference predicted by the search's ``OperatorCostModel`` (nil without one).
+    public var predictedCounter: Double? = nil
+}
+
+/// What the genetic search optimises.
+public enum SearchObjective: Sendable, Equatable {
+    /// The largest fitness: validation accuracy, or retained importance without validation data.
+    case fitness
+    /// The smallest counter (instructions on the virtual board, cycles on a real one — energy at a fixed clock and
+    /// power) that `costModel` predicts, among candidates whose fitness is at least `fitnessFloor`; the hard
+    /// limits hold as always.
+    case predictedCost(OperatorCostModel, fitnessFloor: Double)
 }
 
 /// Labelled validation inputs (never the test split) for accuracy-driven search.
@@ -51,6 +63,8 @@ public struct PruningCandidate: Sendable {
     /// Validation accuracy when a ``ValidationSet`` was given, else the retained importance in 0 ... 1.
     public var fitness: Double
     public var isFeasible: Bool
+    /// The fitness the search measured, when ``fitness`` was measured again after fine-tuning (nil otherwise).
+    public var fitnessBeforeFineTuning: Double? = nil
 }
 
 public struct GeneticSearchResult: Sendable {
@@ -72,10 +86,12 @@ public struct GeneticSearch: Sendable {
     public var geneValues: [Double]
     public var criterion: ChannelCriterion
     public var mutationProbability: Double
+    public var objective: SearchObjective
 
     public init(population: Int = 10, generations: Int = 25, seed: UInt64 = 0,
                 geneValues: [Double] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
-                criterion: ChannelCriterion = .l1, mutationProbability: Double = 0.2) {
+                criterion: ChannelCriterion = .l1, mutationProbability: Double = 0.2, objective: SearchObjective = .fitness) {
+        self.objective = objective
         self.population = max(2, population)
         self.generations = max(1, generations)
         self.seed = seed
@@ -101,8 +117,10 @@ public struct GeneticSearch: Sendable {
             sortedScores[group.id] = try ChannelImportance.scores(of: group, in: graph, model: model, criterion: criterion).sorted()
         }
         let pruner = ChannelPruner(criterion: criterion)
+        var costModel: OperatorCostModel?
+        if case .predictedCost(let fitted, _) = objective { costModel = fitted }
         let evaluator = CandidateEvaluator(model: model, groups: groups, pruner: pruner, limits: limits,
-                                           validation: validation, sortedScores: sortedScores)
+                                           validation: validation, sortedScores: sortedScores, costModel: costModel)
 
         let extreme = try await evaluator.evaluate(Array(repeating: geneValues.count - 1, count: groups.count), genes: geneValues)
         guard extreme.isFeasible else {
@@ -113,7 +131,8 @@ public struct GeneticSearch: Sendable {
         var current: [[Int]] = (0..<population).map { _ in
             (0..<groups.count).map { _ in Int(generator.next() % UInt64(geneValues.count)) }
         }
-        func rank(_ a: PruningCandidate) -> Double { a.isFeasible ? a.fitness : -1 - limits.violation(a.cost) }
+        let objective = self.objective
+        func rank(_ a: PruningCandidate) -> Double { Self.rank(a, objective: objective, limits: limits) }
 
         for generation in 0..<generations {
             let fresh = Array(Set(current.filter { evaluated[$0] == nil }))
@@ -139,8 +158,33 @@ public struct GeneticSearch: Sendable {
             current = next
         }
         let feasible = evaluated.values.filter(\.isFeasible)
-        let best = feasible.max { $0.fitness != $1.fitness ? $0.fitness < $1.fitness : $0.cost.macs > $1.cost.macs }!
-        let front = feasible.filter { candidate in
+        var best = feasible.max { $0.fitness != $1.fitness ? $0.fitness < $1.fitness : $0.cost.macs > $1.cost.macs }!
+        if case .predictedCost(_, let floor) = objective {
+            guard let cheapest = feasible.filter({ $0.fitness >= floor }).max(by: { rank($0) < rank($1) }) else {
+                throw .limitsUnreachable("no candidate within the limits reaches fitness \(floor) (the best reaches \(best.fitness)); lower the accuracy floor, relax a limit or search longer")
+            }
+            best = cheapest
+        }
+        return GeneticSearchResult(best: best, paretoFront: Self.paretoFront(of: feasible), evaluatedCandidates: evaluated.count)
+    }
+
+    /// Higher is better. Infeasible candidates rank below every feasible one (by how far they are over the limits);
+    /// under ``SearchObjective/predictedCost(_:fitnessFloor:)`` candidates below the floor rank below those above it
+    /// (by how far they fall short), and those above it by `1 / (1 + predicted counter)`.
+    static func rank(_ a: PruningCandidate, objective: SearchObjective, limits: ResourceLimits) -> Double {
+        switch objective {
+        case .fitness:
+            return a.isFeasible ? a.fitness : -1 - limits.violation(a.cost)
+        case .predictedCost(_, let floor):
+            guard a.isFeasible else { return -2 - limits.violation(a.cost) }
+            guard a.fitness >= floor else { return -1 + (a.fitness - floor) / max(floor, 1e-9) * 0.5 }
+            return 1 / (1 + max(a.cost.predictedCounter ?? .infinity, 0))
+        }
+    }
+
+    /// Feasible candidates no other beats on fitness and all of MACs, flash and arena, by increasing MACs.
+    static func paretoFront(of feasible: [PruningCandidate]) -> [PruningCandidate] {
+        feasible.filter { candidate in
             !feasible.contains { other in
                 other.fitness >= candidate.fitness && other.cost.macs <= candidate.cost.macs
                     && other.cost.flashBytes <= candidate.cost.flashBytes && other.cost.arenaBytes <= candidate.cost.arenaBytes
@@ -148,7 +192,6 @@ public struct GeneticSearch: Sendable {
                         || other.cost.flashBytes < candidate.cost.flashBytes || other.cost.arenaBytes < candidate.cost.arenaBytes)
             }
         }.sorted { $0.cost.macs < $1.cost.macs }
-        return GeneticSearchResult(best: best, paretoFront: front, evaluatedCandidates: evaluated.count)
     }
 
     private func withTaskGroupEvaluating(_ genomes: [[Int]], evaluator: CandidateEvaluator) async throws(PruningError)
@@ -178,6 +221,7 @@ struct CandidateEvaluator: Sendable {
     let limits: ResourceLimits
     let validation: ValidationSet?
     let sortedScores: [Int: [Double]]
+    let costModel: OperatorCostModel?
 
     func evaluate(_ genome: [Int], genes: [Double]) async throws(PruningError) -> PruningCandidate {
         var ratios: [Int: Double] = [:]
@@ -187,17 +231,11 @@ struct CandidateEvaluator: Sendable {
             return (String(op), ratio)
         })
         let pruned = table.isEmpty ? model : try pruner.prune(model, ratios: .perLayer(table)).model
-        let footprint: ModelFootprint
-        // flash from the serialized size (in memory, exact) rather than Footprint's estimate, so a limit holds
-        // for the file that is written
-        let fileBytes: Int
-        do { fileBytes = try pruned.serialized().count } catch { throw PruningError(wrapping: error) }
-        do { footprint = try ModelFootprint(model: pruned, fileBytes: fileBytes) } catch { throw .engine("footprint of a candidate: \(error)") }
-        let cost = CandidateCost(macs: footprint.macs, flashBytes: footprint.flashBytes, arenaBytes: footprint.arenaTotalBytes)
+        let cost = try Self.cost(of: pruned, costModel: costModel)
         let feasible = limits.violation(cost) == 0
         var fitness = 0.0
         if let validation, feasible {
-            fitness = try await accuracy(of: pruned, on: validation)
+            fitness = try await Self.accuracy(of: pruned, on: validation)
         } else {
             // retained importance: per group, the share of the importance kept, averaged over groups
             var total = 0.0
@@ -213,7 +251,22 @@ struct CandidateEvaluator: Sendable {
         return PruningCandidate(ratios: ratios, model: pruned, cost: cost, fitness: fitness, isFeasible: feasible)
     }
 
-    private func accuracy(of model: Model, on validation: ValidationSet) async throws(PruningError) -> Double {
+    /// MACs, flash and arena of a model. Flash is the serialized size (in memory, exact) rather than Footprint's
+    /// estimate, so a limit holds for the file that is written.
+    static func cost(of model: Model, costModel: OperatorCostModel? = nil) throws(PruningError) -> CandidateCost {
+        let footprint: ModelFootprint
+        let fileBytes: Int
+        do { fileBytes = try model.serialized().count } catch { throw PruningError(wrapping: error) }
+        do { footprint = try ModelFootprint(model: model, fileBytes: fileBytes) } catch { throw .engine("footprint of a candidate: \(error)") }
+        var predicted: Double?
+        if let costModel {
+            do { predicted = try costModel.predictTotal(footprint) } catch { throw .engine("the cost model cannot predict a candidate: \(error)") }
+        }
+        return CandidateCost(macs: footprint.macs, flashBytes: footprint.flashBytes, arenaBytes: footprint.arenaTotalBytes,
+                             predictedCounter: predicted)
+    }
+
+    static func accuracy(of model: Model, on validation: ValidationSet) async throws(PruningError) -> Double {
         do {
             let engine = try EngineModel(bytes: try model.serialized())
             let outputs = try await engine.run(batch: validation.inputs, workerCount: 1)

@@ -17,8 +17,12 @@ extension PruningReport {
     /// How a genetic search is named in a report: criterion, fitness, candidates and the Pareto front.
     public static func method(of result: GeneticSearchResult, criterion: ChannelCriterion, validated: Bool) -> String {
         let fitness = validated ? "validation accuracy" : "retained importance"
-        let front = result.paretoFront.map { "MACs \($0.cost.macs) fitness \(fixed3($0.fitness))" }
-        return "genetic (\(criterion.rawValue), fitness \(fitness) \(fixed4(result.best.fitness)), "
+        let front = result.paretoFront.map { candidate in
+            "MACs \(candidate.cost.macs) fitness \(fixed3(candidate.fitness))"
+                + (candidate.fitnessBeforeFineTuning.map { " (\(fixed3($0)) before fine-tuning)" } ?? "")
+        }
+        let predicted = result.best.cost.predictedCounter.map { String(format: ", predicted counter %.0f (objective: energy)", $0) } ?? ""
+        return "genetic (\(criterion.rawValue), fitness \(fitness) \(fixed4(result.best.fitness))\(predicted), "
             + "\(result.evaluatedCandidates) candidates, Pareto front \(result.paretoFront.count): "
             + front.joined(separator: "; ") + ")"
     }

@@ -13,13 +13,30 @@ public struct PostTrainingQuantizer: Sendable {
 
     /// The int8 model for `graph`'s current parameters, calibrated on `calibration`.
     public func quantize(_ graph: TrainingGraph, calibration: TrainingSamples) async throws -> Model {
+        try Self.requireFloatOperators(graph)
+        return try Self.export(graph, activations: try await calibratedActivations(graph, calibration: calibration))
+    }
+
+    /// One int8 scale and zero point per activation tensor of `graph`, from the ranges observed on `calibration`.
+    public func calibratedActivations(_ graph: TrainingGraph, calibration: TrainingSamples) async throws -> [Int: AffineQuantization] {
+        try Self.requireFloatOperators(graph)
+        var plain = graph
+        plain.fakeQuantization = nil
+        let observed = try await ActivationRanges.observe(plain, on: calibration, estimate: estimate)
+        return Self.activationParameters(graph, observed)
+    }
+
+    static func requireFloatOperators(_ graph: TrainingGraph) throws {
         for layer in graph.layers where layer.operatorName == "QUANTIZE" || layer.operatorName == "DEQUANTIZE" {
             throw TrainingError.unsupportedConfiguration(
                 operatorIndex: layer.operatorIndex, name: layer.operatorName,
                 problem: "a model with float32 input/output around int8 operators cannot be re-quantized; give the float32 model")
         }
-        let observed = try await ActivationRanges.observe(graph, on: calibration, estimate: estimate)
-        let activationQuantization = Self.activationParameters(graph, observed)
+    }
+
+    /// The int8 model for `graph`'s current parameters with the given activation quantization (calibrated, or the
+    /// frozen ranges quantization-aware training used).
+    static func export(_ graph: TrainingGraph, activations activationQuantization: [Int: AffineQuantization]) throws -> Model {
         var model = graph.model
         var subgraph = model.subgraphs[0]
         for (index, parameters) in activationQuantization {
@@ -43,13 +60,8 @@ public struct PostTrainingQuantizer: Sendable {
                   let scales = weightScales[weights] else { continue }
             let parameter = graph.parameters[bias]
             let biasScales = scales.map { inputScale * $0 }
-            let channels = parameter.values.count
-            let quantized: [Int32] = (0..<channels).map { c in
-                let scale = biasScales.count == channels ? biasScales[c] : biasScales[0]
-                let value = (Double(parameter.values[c]) / Double(scale)).rounded(.toNearestOrAwayFromZero)
-                return Int32(max(min(value, Double(Int32.max)), Double(Int32.min)))
-            }
-            try Self.store(Buffer.bytes(of: quantized), in: &model, tensor: parameter.tensorIndex, type: .int32,
+            let quantized = Self.biasQuantized(parameter.values, inputScale: inputScale, weightScales: scales)
+            try Self.store(Buffer.bytes(of: quantized.values), in: &model, tensor: parameter.tensorIndex, type: .int32,
                            quantization: QuantizationParameters(scale: biasScales, zeroPoint: biasScales.map { _ in 0 },
                                                                 quantizedDimension: 0))
         }
@@ -81,6 +93,18 @@ public struct PostTrainingQuantizer: Sendable {
         model.subgraphs[0].tensors[tensor].quantization = quantization
     }
 
+    /// int32 biases with scale `inputScale · weightScales[c]` (one weight scale for every channel when there is
+    /// only one), and the scale of each channel.
+    static func biasQuantized(_ values: [Float], inputScale: Float, weightScales: [Float]) -> (values: [Int32], scales: [Float]) {
+        let channels = values.count
+        let scales = (0..<channels).map { c in inputScale * (weightScales.count == channels ? weightScales[c] : weightScales[0]) }
+        let quantized: [Int32] = (0..<channels).map { c in
+            let value = (Double(values[c]) / Double(scales[c])).rounded(.toNearestOrAwayFromZero)
+            return Int32(max(min(value, Double(Int32.max)), Double(Int32.min)))
+        }
+        return (quantized, scales)
+    }
+
     /// int8 in [−127, 127] with one scale per output channel: `scale[c] = max |w_c| / 127` (1/127 for an all-zero
     /// channel, so its bias still quantizes sensibly).
     static func symmetricPerChannel(_ parameter: Parameter) -> (values: [Int8], scales: [Float]) {
@@ -102,7 +126,7 @@ public struct PostTrainingQuantizer: Sendable {
     }
 
     /// One (scale, zero point) per activation tensor, with ranges tied across operators that do not rescale.
-    static func activationParameters(_ graph: TrainingGraph, _ observed: ActivationRanges) -> [Int: (scale: Float, zeroPoint: Int32)] {
+    static func activationParameters(_ graph: TrainingGraph, _ observed: ActivationRanges) -> [Int: AffineQuantization] {
         var parent = [Int: Int]()
         func root(_ t: Int) -> Int {
             var r = t
@@ -129,10 +153,10 @@ public struct PostTrainingQuantizer: Sendable {
             let current = groupRange[r] ?? (range.lower, range.upper)
             groupRange[r] = (min(current.lower, range.lower), max(current.upper, range.upper))
         }
-        var result = [Int: (scale: Float, zeroPoint: Int32)]()
+        var result = [Int: AffineQuantization]()
         for t in observed.ranges.keys {
             if softmaxOutputs.contains(t) {
-                result[t] = (1 / 256, -128)
+                result[t] = AffineQuantization(scale: 1 / 256, zeroPoint: -128)
                 continue
             }
             let range = groupRange[root(t)]!
@@ -142,10 +166,10 @@ public struct PostTrainingQuantizer: Sendable {
     }
 
     /// Scale and zero point covering [lower, upper] ∪ {0} with 256 levels (zero exactly representable).
-    static func asymmetric(lower: Float, upper: Float) -> (scale: Float, zeroPoint: Int32) {
+    static func asymmetric(lower: Float, upper: Float) -> AffineQuantization {
         let low = min(lower, 0), high = max(upper, 0)
         let scale = high > low ? (high - low) / 255 : 1e-6
         let zero = (-128 - Double(low) / Double(scale)).rounded(.toNearestOrAwayFromZero)
-        return (scale, Int32(max(-128, min(127, zero))))
+        return AffineQuantization(scale: scale, zeroPoint: Int32(max(-128, min(127, zero))))
     }
 }
