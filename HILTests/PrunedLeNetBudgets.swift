@@ -5,7 +5,8 @@ import Bench        // ModelUnderTest, LabelledInputs
 import HILTesting   // assertBudget, ModelBudget, .hilBench, ModelFixtures
 import Testing
 
-@Suite(.hilBench, .serialized)   // TINYHIL_BENCH / TINYHIL_PORT, else the virtual bench; closed when the suite ends
+@Suite(.hilBench(recordingResults: true), .serialized)   // TINYHIL_BENCH / TINYHIL_PORT, else the virtual bench;
+                                                       // results go to $TINYHIL_STORE (tinyhil history)
 struct PrunedLeNetBudgets {
     let baseline: ModelUnderTest
     let pruned: ModelUnderTest
