@@ -122,3 +122,13 @@ class Farm:
                     process.wait()
         self.processes = []
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def write_two_place_bench_file(directory):
+    """A bench file naming place-1 and place-2 of a two-board Farm (board ids farm-place-1/2); returns its path."""
+    path = os.path.join(directory, "bench.yml")
+    with open(path, "w") as f:
+        f.write("boards:\n"
+                "  p1:\n    labgrid: place-1\n    board_id: farm-place-1\n"
+                "  p2:\n    labgrid: place-2\n    board_id: farm-place-2\n")
+    return path

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import unittest
 import xml.etree.ElementTree as ET
@@ -67,17 +66,7 @@ class FarmEndToEndTests(unittest.TestCase):
         self.database_url = values["url"]
         self.farm = labgrid_farm.Farm(2)
         self.addCleanup(self.farm.stop)
-        self.bench = os.path.join(self.directory.name, "bench.yml")
-        with open(self.bench, "w") as f:
-            f.write(textwrap.dedent("""\
-                boards:
-                  p1:
-                    labgrid: place-1
-                    board_id: farm-place-1
-                  p2:
-                    labgrid: place-2
-                    board_id: farm-place-2
-                """))
+        self.bench = labgrid_farm.write_two_place_bench_file(self.directory.name)
 
     def psql(self, sql):
         """Rows of `sql` in the test database, columns split on '|' (psql -A -t)."""

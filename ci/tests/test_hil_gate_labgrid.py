@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import textwrap
 import threading
 import time
 import unittest
@@ -41,17 +40,7 @@ class GateOnTwoLabgridPlacesTests(unittest.TestCase):
         self.addCleanup(self.directory.cleanup)
         self.farm = labgrid_farm.Farm(2)
         self.addCleanup(self.farm.stop)
-        self.bench = os.path.join(self.directory.name, "bench.yml")
-        with open(self.bench, "w") as f:
-            f.write(textwrap.dedent("""\
-                boards:
-                  p1:
-                    labgrid: place-1
-                    board_id: farm-place-1
-                  p2:
-                    labgrid: place-2
-                    board_id: farm-place-2
-                """))
+        self.bench = labgrid_farm.write_two_place_bench_file(self.directory.name)
 
     def test_the_gate_runs_across_two_places_and_releases_both(self):
         expected = gate.list_tests("swift test", BENCH_SUBSET)
