@@ -4,7 +4,8 @@ import Foundation
 
 struct History: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show how each firmware version moved a metric, with intervals; flags significant changes and regressions (the rule assertNoRegression applies).")
+        abstract: "Show how each firmware version moved a metric, with intervals; flags significant changes and regressions (the rule assertNoRegression applies).",
+        usage: "tinyhil history [--model <model>] [--metric <metric>] [<options>]")  // fits 80 columns
 
     @Option(help: "Only this model (as recorded, e.g. lenet_int8).") var model: String?
     @Option(help: "Only this board (its board id as recorded; a farm's shared store holds several).") var board: String?
