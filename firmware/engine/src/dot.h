@@ -110,15 +110,4 @@ static inline void th_dot4_s16_s8(const int16_t *x, const int8_t *w, int32_t ws,
   out[3] = s3;
 }
 
-/* Dispatch: avx2 != 0 selects the AVX2 version (set from th_cpu_has_avx2() at init). Four rows at
- * a time, th_dot4_s16_s8, only runs without AVX2: with it, th_outputs4_avx2 takes those rows. */
-static inline int32_t th_dot(int avx2, const int16_t *x, const int8_t *w, int32_t n) {
-#if defined(TH_HAVE_AVX2_DOT)
-  if (avx2) return th_dot_s16_s8_avx2(x, w, n);
-#else
-  (void)avx2;
-#endif
-  return th_dot_s16_s8(x, w, n);
-}
-
 #endif

@@ -11,13 +11,9 @@
 /* TFLite TensorType values used by the kernels. */
 enum { TH_FLOAT32 = 0, TH_INT32 = 2, TH_UINT8 = 3, TH_INT64 = 4, TH_INT8 = 9 };
 
-/* BuiltinOperator codes of the supported operators. */
-enum {
-  TH_OP_ADD = 0, TH_OP_AVERAGE_POOL_2D = 1, TH_OP_CONCATENATION = 2, TH_OP_CONV_2D = 3,
-  TH_OP_DEPTHWISE_CONV_2D = 4, TH_OP_DEQUANTIZE = 6, TH_OP_FULLY_CONNECTED = 9,
-  TH_OP_MAX_POOL_2D = 17, TH_OP_MUL = 18, TH_OP_RESHAPE = 22, TH_OP_SOFTMAX = 25,
-  TH_OP_PAD = 34, TH_OP_MEAN = 40, TH_OP_QUANTIZE = 114
-};
+/* BuiltinOperator codes that code outside an operator's own file tests for (the supported
+ * operators are the registrations listed in kernels/resolver.c). */
+enum { TH_OP_CONV_2D = 3, TH_OP_FULLY_CONNECTED = 9, TH_OP_MEAN = 40 };
 
 /* Fused activation function values in the options tables. */
 enum { TH_ACT_NONE = 0, TH_ACT_RELU = 1, TH_ACT_RELU_N1_TO_1 = 2, TH_ACT_RELU6 = 3 };
@@ -118,12 +114,16 @@ typedef struct th_quant_params {
   double dscale;               /* DEQUANTIZE */
 } th_quant_params;
 
+struct th_op;
+/* Runs one operator at invoke (the registration's eval or a variant chosen at prepare). */
+typedef void (*th_eval_fn)(th_interpreter *ip, const struct th_op *op);
+
 typedef struct th_op {
   int32_t code;                /* BuiltinOperator */
-  int32_t kernel;              /* what th_op_eval runs: code, or a variant's id (kernels/sparse_matmul.h) */
   int32_t n_in, n_out;
   int32_t in[TH_MAX_OP_INPUTS];
   int32_t out;
+  th_eval_fn eval;             /* what th_invoke runs: set once at prepare */
   union {
     th_conv_params conv;
     th_pool_params pool;
@@ -156,8 +156,8 @@ struct th_interpreter {
   th_op_hook hook;
   void *hook_ctx;
   const char *eval_error;      /* set by a kernel when TFLM would abort on this input */
-  int32_t avx2;                /* host CPU has AVX2: use the AVX2 dot products */
-  int32_t vnni;                /* host CPU has AVX-512 VNNI (and AVX2): use the VNNI kernels */
+  int32_t avx2;                /* host CPU has AVX2 (set before the operators' prepare) */
+  int32_t vnni;                /* host CPU has AVX-512 VNNI (and AVX2) */
 };
 
 #define TH_INTERPRETER_MAGIC 0x54484950u
@@ -204,13 +204,21 @@ th_status th_plan_run(const th_model *m, const th_plan_sizes *s, void *scratch,
                       uint32_t scratch_bytes, uint32_t *head_bytes, th_interpreter *ip,
                       th_error *err);
 
-/* ops.c: per-operator prepare and eval dispatch */
+/* kernels/resolver.c: the registration of a builtin code (kernels/kernels.h), NULL if the engine
+ * does not run it */
+typedef struct th_registration th_registration;
+const th_registration *th_find_registration(int32_t code);
+/* names.c: the BuiltinOperator's name in the TFLite schema ("UNKNOWN" outside it) */
+const char *th_schema_builtin_name(int32_t code);
+
+/* ops.c: sizes from the registrations, and per-operator prepare */
 uint64_t th_op_extra_persistent(int32_t code, const th_tensor *out_tensor);
 uint32_t th_op_kernel_scratch(int32_t code, const th_tensor *in, const th_tensor *filter,
                               const th_tensor *out);
 th_status th_op_prepare(th_interpreter *ip, uint32_t op_index, const th_model *m,
                         const th_model_op *mop, th_error *err);
-void th_op_eval(th_interpreter *ip, const th_op *op);
+/* (again) chooses a prepared operator's host vector variant for ip's tier (th_limit_simd) */
+void th_op_select_variant(const th_interpreter *ip, th_op *op);
 
 /* persistent bump allocation during init (16-byte aligned) */
 void *th_persistent_alloc(th_interpreter *ip, uint64_t bytes);

@@ -103,6 +103,8 @@ th_status th_interpreter_init(th_interpreter **out, const uint8_t *model, uint32
   memset(ip, 0, sizeof(*ip));
   ip->persistent_next = (uint8_t *)p0 + th_align16((uint32_t)sizeof(th_interpreter));
   ip->persistent_end = (uint8_t *)pend;
+  ip->avx2 = th_cpu_has_avx2();   /* the operators' prepare chooses their variants for this tier */
+  ip->vnni = ip->avx2 && th_cpu_has_vnni();
   ip->fb = m.fb;
   ip->tensor_count = s.tensor_count;
   ip->op_count = s.op_count;
@@ -150,8 +152,6 @@ th_status th_interpreter_init(th_interpreter **out, const uint8_t *model, uint32
   /* second run commits the offsets (the scratch is overwritten by the plan itself) */
   st = th_plan_run(&m, &s, (void *)a0, (uint32_t)(p0 - a0), &head, ip, err);
   if (st != TH_OK) return st;
-  ip->avx2 = th_cpu_has_avx2();
-  ip->vnni = ip->avx2 && th_cpu_has_vnni();
   ip->magic = TH_INTERPRETER_MAGIC;
   *out = ip;
   return TH_OK;
@@ -213,6 +213,7 @@ th_simd th_limit_simd(th_interpreter *ip, th_simd highest) {
   if (!valid(ip)) return TH_SIMD_BASELINE;
   if (highest < TH_SIMD_AVX512_VNNI) ip->vnni = 0;
   if (highest < TH_SIMD_AVX2) ip->avx2 = 0;
+  for (uint32_t i = 0; i < ip->op_count; i++) th_op_select_variant(ip, &ip->ops[i]);
   return th_simd_level(ip);
 }
 
@@ -225,7 +226,7 @@ th_status th_invoke(th_interpreter *ip, th_error *err) {
     /* An empty output has nothing to compute: skipping it keeps a model whose zero dimension
      * sits beside a batch of 2^24 (loops over batches x window with no element) from running
      * for minutes. */
-    if (ip->tensors[op->out].bytes != 0u) th_op_eval(ip, op);
+    if (ip->tensors[op->out].bytes != 0u) op->eval(ip, op);
     if (ip->hook) ip->hook(ip->hook_ctx, i, op->code, 1);
     if (ip->eval_error) return th_fail(err, TH_ERR_LIMIT_EXCEEDED, ip->eval_error, (int32_t)i, op->out, op->code);
   }

@@ -1,5 +1,7 @@
-/* Names of status codes and of TFLite BuiltinOperator codes (schema.fbs order). */
-#include "engine_internal.h"
+/* Names of status codes and of TFLite BuiltinOperator codes (schema.fbs order). The operators the
+ * engine runs are named by their registrations (kernels/resolver.c); this list names the others,
+ * e.g. in the error for an unsupported operator. */
+#include "kernels/kernels.h"
 
 static const char *const builtin_names[210] = {
   "ADD",
@@ -214,10 +216,15 @@ static const char *const builtin_names[210] = {
   "STABLEHLO_CASE",
 };
 
-const char *th_builtin_name(int32_t builtin_code) {
+const char *th_schema_builtin_name(int32_t builtin_code) {
   if (builtin_code < 0 || builtin_code >= (int32_t)(sizeof(builtin_names) / sizeof(builtin_names[0])))
     return "UNKNOWN";
   return builtin_names[builtin_code];
+}
+
+const char *th_builtin_name(int32_t builtin_code) {
+  const th_registration *r = th_find_registration(builtin_code);
+  return r != NULL ? r->name : th_schema_builtin_name(builtin_code);
 }
 
 const char *th_status_name(th_status s) {
@@ -234,14 +241,4 @@ const char *th_status_name(th_status s) {
   return "TH_ERR_UNKNOWN";
 }
 
-int th_builtin_supported(int32_t builtin_code) {
-  switch (builtin_code) {
-    case TH_OP_ADD: case TH_OP_AVERAGE_POOL_2D: case TH_OP_CONCATENATION: case TH_OP_CONV_2D:
-    case TH_OP_DEPTHWISE_CONV_2D: case TH_OP_DEQUANTIZE: case TH_OP_FULLY_CONNECTED:
-    case TH_OP_MAX_POOL_2D: case TH_OP_MUL: case TH_OP_RESHAPE: case TH_OP_SOFTMAX:
-    case TH_OP_PAD: case TH_OP_MEAN: case TH_OP_QUANTIZE:
-      return 1;
-    default:
-      return 0;
-  }
-}
+int th_builtin_supported(int32_t builtin_code) { return th_find_registration(builtin_code) != NULL; }

@@ -1,6 +1,6 @@
-/* Operator dispatch and the checks shared by every kernel's prepare. */
+/* Operator prepare through the registrations (kernels/resolver.c) and the checks shared by every
+ * kernel's prepare. */
 #include "kernels/kernels.h"
-#include "kernels/sparse_matmul.h"
 
 th_status th_prep_fail(const th_prep *c, th_status s, const char *what, int32_t tensor) {
   return th_fail(c->err, s, what, c->index, tensor, c->op->code);
@@ -79,35 +79,14 @@ th_status th_quant_range(const th_prep *c, int32_t act, const th_tensor *out, in
 }
 
 uint64_t th_op_extra_persistent(int32_t code, const th_tensor *out) {
-  if (code == TH_OP_CONV_2D || code == TH_OP_DEPTHWISE_CONV_2D || code == TH_OP_FULLY_CONNECTED) {
-    /* 64-bit: a channel count of 2^30 + 1 beside a zero dimension must not wrap to 4 bytes */
-    uint64_t ch = out->rank > 0 ? (uint64_t)(uint32_t)out->dims[out->rank - 1] : 1u;
-    return 3u * th_align16_64(4u * ch);
-  }
-  return 0;
+  const th_registration *r = th_find_registration(code);
+  return r != NULL && r->persistent_bytes != NULL ? r->persistent_bytes(out) : 0u;
 }
 
 uint32_t th_op_kernel_scratch(int32_t code, const th_tensor *in, const th_tensor *filter,
                               const th_tensor *out) {
-  if (code == TH_OP_AVERAGE_POOL_2D && out->rank == 4) {
-    uint64_t k = 4ull * (uint64_t)out->dims[3];
-    return k > 0x10000000u ? 0x10000000u : (uint32_t)k;                  /* int32 channel sums */
-  }
-  if (filter == NULL) return 0;
-  if (code == TH_OP_CONV_2D && filter->rank == 4) {
-    uint64_t k = (uint64_t)filter->dims[1] * (uint64_t)filter->dims[2] * (uint64_t)filter->dims[3];
-    return 2u * (k > TH_MAX_ACCUMULATION ? TH_MAX_ACCUMULATION : (uint32_t)k) + 16u; /* int16 patch + 8 zeros */
-  }
-  if (code == TH_OP_FULLY_CONNECTED && filter->rank == 2) {
-    uint32_t d = filter->dims[1] > TH_MAX_ACCUMULATION ? TH_MAX_ACCUMULATION : (uint32_t)filter->dims[1];
-    return 2u * d + 16u;                                              /* int16 input row + 8 zeros */
-  }
-  if (code == TH_OP_DEPTHWISE_CONV_2D && out->rank == 4) {
-    (void)in;
-    uint64_t k = 4ull * (uint64_t)out->dims[3];
-    return k > 0x10000000u ? 0x10000000u : (uint32_t)k;
-  }
-  return 0;
+  const th_registration *r = th_find_registration(code);
+  return r != NULL && r->scratch_bytes != NULL ? r->scratch_bytes(in, filter, out) : 0u;
 }
 
 void *th_persistent_alloc(th_interpreter *ip, uint64_t bytes) {
@@ -121,10 +100,10 @@ void *th_persistent_alloc(th_interpreter *ip, uint64_t bytes) {
 th_status th_op_prepare(th_interpreter *ip, uint32_t op_index, const th_model *m,
                         const th_model_op *mop, th_error *err) {
   th_op *op = &ip->ops[op_index];
+  const th_registration *reg = th_find_registration(mop->code);
   th_prep c;
   memset(op, 0, sizeof(*op));
   op->code = mop->code;
-  op->kernel = mop->code;
   c.ip = ip;
   c.op = op;
   c.index = (int32_t)op_index;
@@ -145,51 +124,22 @@ th_status th_op_prepare(th_interpreter *ip, uint32_t op_index, const th_model *m
     if (s != TH_OK) return s;
   }
   for (int32_t i = 0; i < op->n_in; i++)
-    if (op->in[i] >= 0 && ip->tensors[op->in[i]].is_sparse &&
-        !(i == 1 && (op->code == TH_OP_FULLY_CONNECTED || op->code == TH_OP_CONV_2D)))
+    if (op->in[i] >= 0 && ip->tensors[op->in[i]].is_sparse && !(i == 1 && reg != NULL && reg->sparse_weights))
       return th_prep_fail(&c, TH_ERR_UNSUPPORTED_OPERATOR, "sparse weights: only the weights (input 1) of FULLY_CONNECTED and CONV_2D may be sparse", op->in[i]);
   if (ip->tensors[op->out].is_const)
     return th_prep_fail(&c, TH_ERR_MODEL_MALFORMED, "operator output tensor has constant data (Buffer.data)", op->out);
-  switch (op->code) {
-    case TH_OP_CONV_2D: return th_prepare_conv(&c);
-    case TH_OP_DEPTHWISE_CONV_2D: return th_prepare_depthwise_conv(&c);
-    case TH_OP_FULLY_CONNECTED: return th_prepare_fully_connected(&c);
-    case TH_OP_MAX_POOL_2D: return th_prepare_max_pool(&c);
-    case TH_OP_AVERAGE_POOL_2D: return th_prepare_average_pool(&c);
-    case TH_OP_RESHAPE: return th_prepare_reshape(&c);
-    case TH_OP_SOFTMAX: return th_prepare_softmax(&c);
-    case TH_OP_ADD: return th_prepare_add(&c);
-    case TH_OP_MUL: return th_prepare_mul(&c);
-    case TH_OP_MEAN: return th_prepare_mean(&c);
-    case TH_OP_PAD: return th_prepare_pad(&c);
-    case TH_OP_CONCATENATION: return th_prepare_concatenation(&c);
-    case TH_OP_QUANTIZE: return th_prepare_quantize(&c);
-    case TH_OP_DEQUANTIZE: return th_prepare_dequantize(&c);
-    default:
-      return th_prep_fail(&c, TH_ERR_UNSUPPORTED_OPERATOR, "operator not supported by the engine", -1);
-  }
+  if (reg == NULL)
+    return th_prep_fail(&c, TH_ERR_UNSUPPORTED_OPERATOR, "operator not supported by the engine", -1);
+  op->eval = reg->eval;
+  th_status st = reg->prepare(&c);
+  if (st != TH_OK) return st;
+  th_op_select_variant(ip, op);
+  return TH_OK;
 }
 
-void th_op_eval(th_interpreter *ip, const th_op *op) {
-  switch (op->kernel) {
-    case TH_OP_CONV_2D: th_eval_conv(ip, op); break;
-    case TH_KERNEL_SPARSE_CONV_2D: th_eval_sparse_conv(ip, op); break;
-    case TH_KERNEL_SPARSE_FULLY_CONNECTED: th_eval_sparse_fully_connected(ip, op); break;
-    case TH_OP_DEPTHWISE_CONV_2D: th_eval_depthwise_conv(ip, op); break;
-    case TH_OP_FULLY_CONNECTED: th_eval_fully_connected(ip, op); break;
-    case TH_OP_MAX_POOL_2D: th_eval_max_pool(ip, op); break;
-    case TH_OP_AVERAGE_POOL_2D: th_eval_average_pool(ip, op); break;
-    case TH_OP_RESHAPE: th_eval_reshape(ip, op); break;
-    case TH_OP_SOFTMAX: th_eval_softmax(ip, op); break;
-    case TH_OP_ADD: th_eval_add(ip, op); break;
-    case TH_OP_MUL: th_eval_mul(ip, op); break;
-    case TH_OP_MEAN: th_eval_mean(ip, op); break;
-    case TH_OP_PAD: th_eval_pad(ip, op); break;
-    case TH_OP_CONCATENATION: th_eval_concatenation(ip, op); break;
-    case TH_OP_QUANTIZE: th_eval_quantize(ip, op); break;
-    case TH_OP_DEQUANTIZE: th_eval_dequantize(ip, op); break;
-    default: break;
-  }
+void th_op_select_variant(const th_interpreter *ip, th_op *op) {
+  const th_registration *reg = th_find_registration(op->code);
+  if (reg != NULL && reg->select_variant != NULL) op->eval = reg->select_variant(ip, op);
 }
 
 th_status th_prepare_pool_common(const th_prep *c, const char *op_name) {

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "tinyhil_engine.h"
+#include "../src/engine_internal.h"
 #include "../src/quant_math.h"
 #include "hostile_models.h"
 #include "../src/kernels/armv6m/requant_armv6m.h"
@@ -688,10 +689,36 @@ static int check_requant_encoded(void) {
   return 0;
 }
 
+/* The resolver table (kernels/resolver.c) against the operator list of firmware/engine/README.md,
+ * and each registration's name against the schema's name of its code (names.c). */
+static int check_registrations(void) {
+  static const int32_t readme_operators[] = {0, 1, 2, 3, 4, 6, 9, 17, 18, 22, 25, 34, 40, 114};
+  int32_t supported = 0;
+  for (int32_t code = -1; code < 256; code++) {
+    if (!th_builtin_supported(code)) continue;
+    supported++;
+    int listed = 0;
+    for (size_t i = 0; i < sizeof(readme_operators) / sizeof(readme_operators[0]); i++) listed |= readme_operators[i] == code;
+    if (!listed || strcmp(th_builtin_name(code), th_schema_builtin_name(code)) != 0) {
+      fprintf(stderr, "FAIL registration of code %d: name %s, schema name %s, in README's list: %d\n", code,
+              th_builtin_name(code), th_schema_builtin_name(code), listed);
+      return 1;
+    }
+  }
+  if (supported != (int32_t)(sizeof(readme_operators) / sizeof(readme_operators[0]))) {
+    fprintf(stderr, "FAIL registrations: %d operators registered, README lists %d\n", supported,
+            (int)(sizeof(readme_operators) / sizeof(readme_operators[0])));
+    return 1;
+  }
+  if (!g_quiet) printf("ok   %d operator registrations, named as in the schema\n", supported);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   int fuzz = 0, bench = 0, failures = 0, models = 0;
   for (int i = 1; i < argc; i++)
     if (strcmp(argv[i], "--quiet") == 0) g_quiet = 1;
+  failures += check_registrations();
   failures += check_magic_division();
   failures += check_srdhm_identity();
   failures += check_requant_encoded();

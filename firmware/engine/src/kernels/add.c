@@ -1,14 +1,14 @@
 /* ADD: int8 (TFLM: both inputs rescaled to 2*max(s1,s2) with left shift 20, summed, rescaled to
  * the output) and float32; NumPy broadcasting up to 6-D; fused activation. */
 #include "binary_shape.h"
-#include "add_avx2.h"
 #include "armv6m/conv_armv6m.h"
+#include "x86/select_x86.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-th_status th_prepare_add(const th_prep *c) {
+static th_status th_prepare_add(const th_prep *c) {
   th_binary_params *p = &c->op->p.binary;
   th_status st = th_require_inputs(c, 2, 2);
   if (st != TH_OK) return st;
@@ -42,7 +42,10 @@ th_status th_prepare_add(const th_prep *c) {
       !th_quantize_multiplier(ro, &p->output_multiplier, &p->output_shift) ||
       p->input1_shift > 0 || p->input2_shift > 0 || p->output_shift > 0)
     return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "ADD int8: scales give multipliers outside (0, 1) (TFLM rejects them too)", th_tensor_id(c, out));
-  return th_quant_range(c, act, out, &p->act_min, &p->act_max);
+  st = th_quant_range(c, act, out, &p->act_min, &p->act_max);
+  if (st != TH_OK) return st;
+  (void)th_select_add_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator (op->eval) */
+  return TH_OK;
 }
 
 static inline int8_t add_int8(const th_binary_params *p, int32_t x1, int32_t x2) {
@@ -58,7 +61,7 @@ static inline float add_f32(const th_binary_params *p, float a, float b) {
   return p->fact_max < v ? p->fact_max : v;
 }
 
-void th_eval_add(th_interpreter *ip, const th_op *op) {
+static void th_eval_add(th_interpreter *ip, const th_op *op) {
   const th_binary_params *p = &op->p.binary;
   const th_tensor *ta = TH_T(ip, op->in[0]), *tb = TH_T(ip, op->in[1]), *out = TH_T(ip, op->out);
   const int is_int8 = ta->type == TH_INT8;
@@ -67,16 +70,6 @@ void th_eval_add(th_interpreter *ip, const th_op *op) {
     if (is_int8) {
       const int8_t *a = (const int8_t *)ta->data, *b = (const int8_t *)tb->data;
       int8_t *y = (int8_t *)out->data;
-#if defined(TH_HAVE_AVX2_DOT)
-      if (ip->avx2) {
-        th_add_int8_avx2(p, a, b, y, n);
-        return;
-      }
-#endif
-#if defined(TH_HAVE_ARMV6M_KERNELS)
-      th_add_int8_armv6m(p, a, b, y, n);   /* Cortex-M0+: kernels/armv6m */
-      return;
-#endif
       for (int32_t i = 0; i < n; i++) y[i] = add_int8(p, a[i], b[i]);
     } else {
       float *y = (float *)(void *)out->data;
@@ -102,3 +95,7 @@ void th_eval_add(th_interpreter *ip, const th_op *op) {
                 ((float *)(void *)out->data)[o] = add_f32(p, th_f32_at(ta->data, ia), th_f32_at(tb->data, ib));
             }
 }
+
+const th_registration th_registration_add = {
+    .code = 0, .name = "ADD", .prepare = th_prepare_add, .eval = th_eval_add, .select_variant = th_select_add_x86,
+};

@@ -7,10 +7,22 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-th_status th_prepare_average_pool(const th_prep *c) {
+/* int32 sums, one per channel (capped: prepare refuses more than TH_MAX_CHANNELS channels) */
+static uint32_t th_average_pool_scratch_bytes(const th_tensor *in, const th_tensor *filter, const th_tensor *out) {
+  (void)in;
+  (void)filter;
+  if (out->rank != 4) return 0;
+  uint64_t k = 4ull * (uint64_t)out->dims[3];
+  return k > 0x10000000u ? 0x10000000u : (uint32_t)k;
+}
+
+static th_status th_prepare_average_pool(const th_prep *c) {
   th_status st = th_prepare_pool_common(c, "AVERAGE_POOL_2D");
   if (st != TH_OK) return st;
-  if (4u * (uint64_t)th_out(c)->dims[3] > c->ip->scratch_bytes)
+  const th_tensor *out = th_out(c);
+  if (out->dims[3] > TH_MAX_CHANNELS)
+    return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "AVERAGE_POOL_2D: more than 2^20 channels", th_tensor_id(c, out));
+  if (th_average_pool_scratch_bytes(th_in(c, 0), NULL, out) > c->ip->scratch_bytes)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "AVERAGE_POOL_2D: kernel scratch smaller than planned (engine bug)", -1);
   return TH_OK;
 }
@@ -206,7 +218,7 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
       }
 }
 
-void th_eval_average_pool(th_interpreter *ip, const th_op *op) {
+static void th_eval_average_pool(th_interpreter *ip, const th_op *op) {
   if (TH_T(ip, op->in[0])->type == TH_INT8) {
     eval_int8(ip, op);
     return;
@@ -250,3 +262,8 @@ void th_eval_average_pool(th_interpreter *ip, const th_op *op) {
         }
       }
 }
+
+const th_registration th_registration_average_pool_2d = {
+    .code = 1, .name = "AVERAGE_POOL_2D", .prepare = th_prepare_average_pool, .eval = th_eval_average_pool,
+    .scratch_bytes = th_average_pool_scratch_bytes,
+};

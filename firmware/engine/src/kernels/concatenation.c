@@ -2,7 +2,7 @@
  * TFLM requires), float32, int32; no fused activation (TFLM rejects one). */
 #include "kernels.h"
 
-th_status th_prepare_concatenation(const th_prep *c) {
+static th_status th_prepare_concatenation(const th_prep *c) {
   th_concat_params *p = &c->op->p.concat;
   th_status st = th_require_inputs(c, 1, TH_MAX_OP_INPUTS);
   if (st != TH_OK) return st;
@@ -47,7 +47,7 @@ th_status th_prepare_concatenation(const th_prep *c) {
   return TH_OK;
 }
 
-void th_eval_concatenation(th_interpreter *ip, const th_op *op) {
+static void th_eval_concatenation(th_interpreter *ip, const th_op *op) {
   const th_concat_params *p = &op->p.concat;
   const th_tensor *out = TH_T(ip, op->out);
   const uint32_t es = out->type == TH_INT8 ? 1u : 4u;
@@ -60,3 +60,5 @@ void th_eval_concatenation(th_interpreter *ip, const th_op *op) {
       y += chunk;
     }
 }
+
+const th_registration th_registration_concatenation = {.code = 2, .name = "CONCATENATION", .prepare = th_prepare_concatenation, .eval = th_eval_concatenation};

@@ -2,17 +2,26 @@
  * int8: acc = sum w * (x - input_zp) + bias, requantized per output channel (TFLM ConvPerChannel).
  * The int8 path gathers each receptive field into an int16 patch of x - input_zp (padded taps 0,
  * i.e. they contribute nothing, as in TFLM) and takes its dot product with each filter row. */
-#include "kernels.h"
+#include "conv.h"
 #include "../dot.h"
-#include "conv_rows.h"
 #include "armv6m/conv_armv6m.h"
 #include "sparse_matmul.h"
+#include "x86/select_x86.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-th_status th_prepare_conv(const th_prep *c) {
+/* int16 patch of the receptive field (kh x kw x cin) + 8 zeros read by the SIMD dot products */
+static uint32_t th_conv_scratch_bytes(const th_tensor *in, const th_tensor *filter, const th_tensor *out) {
+  (void)in;
+  (void)out;
+  if (filter == NULL || filter->rank != 4) return 0;
+  uint64_t k = (uint64_t)filter->dims[1] * (uint64_t)filter->dims[2] * (uint64_t)filter->dims[3];
+  return 2u * (k > TH_MAX_ACCUMULATION ? TH_MAX_ACCUMULATION : (uint32_t)k) + 16u;
+}
+
+static th_status th_prepare_conv(const th_prep *c) {
   th_conv_params *p = &c->op->p.conv;
   th_status st = th_require_inputs(c, 2, 3);
   if (st != TH_OK) return st;
@@ -60,38 +69,16 @@ th_status th_prepare_conv(const th_prep *c) {
     th_activation_range_f32(act, &p->fact_min, &p->fact_max);
     return TH_OK;
   }
-  if (!in->has_quant || !out->has_quant || !filter->has_quant)
-    return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "CONV_2D int8: input, filter and output need quantization parameters", th_tensor_id(c, filter));
-  if (filter->scale_count != 1u && filter->scale_count != (uint32_t)cout)
-    return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "CONV_2D: filter scale count must be 1 or output depth", th_tensor_id(c, filter));
-  if (filter->scale_count > 1u && filter->quantized_dimension != 0)
-    return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "CONV_2D: per-channel filter must use quantized_dimension 0", th_tensor_id(c, filter));
-  if (bias && !bias->is_const)
-    return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "CONV_2D int8: bias must be constant", th_tensor_id(c, bias));
-  if (2u * (uint64_t)k + 16u > c->ip->scratch_bytes)
+  if (th_conv_scratch_bytes(in, filter, out) > c->ip->scratch_bytes)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "CONV_2D: kernel scratch smaller than planned (engine bug)", -1);
-  st = th_quant_range(c, act, out, &p->act_min, &p->act_max);
+  st = th_prepare_int8_channels(c, cout, 0, act, TH_SCALE_PRODUCT_DOUBLE);
   if (st != TH_OK) return st;
-  p->input_zp = in->zero_point;
-  p->output_zp = out->zero_point;
-  p->multiplier = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)cout);
-  p->shift = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)cout);
-  p->filter_sum = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)cout);
-  if (!p->multiplier || !p->shift || !p->filter_sum)
-    return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "CONV_2D: persistent data larger than planned (engine bug)", -1);
-  for (int32_t oc = 0; oc < cout; oc++) {
-    float fs = th_ld_f32(fb->b + filter->scale_pos + 4u * (filter->scale_count > 1u ? (uint32_t)oc : 0u));
-    double real = (double)in->scale * (double)fs / (double)out->scale;
-    if (!th_quantize_multiplier(real, &p->multiplier[oc], &p->shift[oc]))
-      return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "CONV_2D: effective scale not representable (input*filter/output scale)", th_tensor_id(c, filter));
-    p->filter_sum[oc] = bias ? th_i32_at(bias->data, oc) : 0;   /* bias */
-  }
   if (filter->is_sparse) return th_prepare_sparse_weights(c);   /* THS1 weights: sparse_matmul.c */
-  (void)th_select_conv_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator */
+  (void)th_select_conv_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator (op->eval) */
   return TH_OK;
 }
 
-static void eval_int8(th_interpreter *ip, const th_op *op) {
+void th_conv_int8_pixels(th_interpreter *ip, const th_op *op, th_conv_outputs_fn outputs) {
   const th_conv_params *p = &op->p.conv;
   const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]), *out = TH_T(ip, op->out);
   const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], cin = in->dims[3];
@@ -102,17 +89,9 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const int8_t *w = (const int8_t *)filter->data;
   int8_t *y = (int8_t *)out->data;
   int16_t *patch = (int16_t *)(void *)ip->scratch;
-  const int32_t zp = p->input_zp, ozp = p->output_zp, lo = p->act_min, hi = p->act_max;
-  const int32_t *bias_term = p->filter_sum, *mult = p->multiplier, *shift = p->shift;
+  const int32_t zp = p->input_zp;
   const int32_t sh = p->stride_h, sw = p->stride_w, ph = p->pad_h, pw = p->pad_w, dh = p->dilation_h, dw = p->dilation_w;
-  if (p->armv6m) {
-    th_eval_conv_armv6m(ip, op);
-    return;
-  }
-#if defined(TH_HAVE_AVX2_DOT)
-  if (th_conv_int8_rows(ip, op)) return;   /* AVX2 / VNNI hosts: conv_rows.c */
-#endif
-  for (int32_t i = 0; i < 8; i++) patch[k + i] = 0;   /* zero tail read by the SIMD path */
+  for (int32_t i = 0; i < 8; i++) patch[k + i] = 0;   /* zero tail read by vector dot products */
   for (int32_t b = 0; b < batches; b++) {
     for (int32_t oy = 0; oy < oh; oy++) {
       const int32_t y0 = oy * sh - ph;
@@ -149,29 +128,31 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
           }
         }
         }
-        int8_t *yo = y + (((int64_t)b * oh + oy) * ow + ox) * cout;
-        int32_t oc = 0;
-        int32_t acc[4];
-#if defined(TH_HAVE_AVX2_DOT)
-        if (ip->avx2) {
-          th_outputs4_avx2(patch, w, w + filter->bytes, k, cout, bias_term, mult, shift, ozp, lo, hi, yo);
-          oc = cout & ~3;
-        }
-#endif
-        for (; oc + 4 <= cout; oc += 4) {
-          th_dot4_s16_s8(patch, w + (int64_t)oc * k, k, k, acc);
-          for (int32_t j = 0; j < 4; j++) {
-            int32_t v = th_mbqm(th_add_wrap(acc[j], bias_term[oc + j]), mult[oc + j], shift[oc + j]) + ozp;
-            yo[oc + j] = (int8_t)th_clamp(v, lo, hi);
-          }
-        }
-        for (; oc < cout; oc++) {
-          int32_t a = th_add_wrap(th_dot(ip->avx2, patch, w + (int64_t)oc * k, k), bias_term[oc]);
-          int32_t v = th_mbqm(a, mult[oc], shift[oc]) + ozp;
-          yo[oc] = (int8_t)th_clamp(v, lo, hi);
-        }
+        outputs(op, patch, w, w + filter->bytes, k, cout, y + (((int64_t)b * oh + oy) * ow + ox) * cout);
       }
     }
+  }
+}
+
+/* four channels per th_dot4_s16_s8, the rest one dot product each */
+static void outputs_portable(const th_op *op, const int16_t *patch, const int8_t *w, const int8_t *w_end, int32_t k,
+                             int32_t cout, int8_t *yo) {
+  const th_conv_params *p = &op->p.conv;
+  const int32_t ozp = p->output_zp, lo = p->act_min, hi = p->act_max;
+  const int32_t *bias_term = p->filter_sum, *mult = p->multiplier, *shift = p->shift;
+  int32_t oc = 0, acc[4];
+  (void)w_end;
+  for (; oc + 4 <= cout; oc += 4) {
+    th_dot4_s16_s8(patch, w + (int64_t)oc * k, k, k, acc);
+    for (int32_t j = 0; j < 4; j++) {
+      int32_t v = th_mbqm(th_add_wrap(acc[j], bias_term[oc + j]), mult[oc + j], shift[oc + j]) + ozp;
+      yo[oc + j] = (int8_t)th_clamp(v, lo, hi);
+    }
+  }
+  for (; oc < cout; oc++) {
+    int32_t a = th_add_wrap(th_dot_s16_s8(patch, w + (int64_t)oc * k, k), bias_term[oc]);
+    int32_t v = th_mbqm(a, mult[oc], shift[oc]) + ozp;
+    yo[oc] = (int8_t)th_clamp(v, lo, hi);
   }
 }
 
@@ -211,7 +192,15 @@ static void eval_f32(th_interpreter *ip, const th_op *op) {
         }
 }
 
-void th_eval_conv(th_interpreter *ip, const th_op *op) {
-  if (TH_T(ip, op->in[0])->type == TH_INT8) eval_int8(ip, op);
+static void th_eval_conv(th_interpreter *ip, const th_op *op) {
+  if (TH_T(ip, op->in[0])->type == TH_INT8) th_conv_int8_pixels(ip, op, outputs_portable);
   else eval_f32(ip, op);
 }
+
+const th_registration th_registration_conv_2d = {
+    .code = 3, .name = "CONV_2D", .prepare = th_prepare_conv, .eval = th_eval_conv,
+    .scratch_bytes = th_conv_scratch_bytes,
+    .persistent_bytes = th_int8_channels_persistent_bytes,
+    .sparse_weights = 1,
+    .select_variant = th_select_conv_x86,
+};

@@ -2,22 +2,24 @@
  * stride, dilation, SAME/VALID. Output channel = in_channel * depth_multiplier + m.
  * int8: acc[oc] = sum over in-bounds taps of w * (x - input_zp) + bias (TFLM DepthwiseConvPerChannel). */
 #include "kernels.h"
-#include "depthwise_avx2.h"
 #include "armv6m/conv_armv6m.h"
 #include "armv6m/requant_armv6m.h"
-
-/* Cortex-M0+ builds requantize with 32-bit partial products (no __aeabi_lmul per output) */
-#if defined(TH_HAVE_ARMV6M_KERNELS)
-#define TH_DW_REQUANT th_mbqm_armv6m
-#else
-#define TH_DW_REQUANT th_mbqm
-#endif
+#include "x86/select_x86.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-th_status th_prepare_depthwise_conv(const th_prep *c) {
+/* int32 sums, one per output channel */
+static uint32_t th_depthwise_conv_scratch_bytes(const th_tensor *in, const th_tensor *filter, const th_tensor *out) {
+  (void)in;
+  (void)filter;
+  if (out->rank != 4) return 0;
+  uint64_t k = 4ull * (uint64_t)out->dims[3];
+  return k > 0x10000000u ? 0x10000000u : (uint32_t)k;
+}
+
+static th_status th_prepare_depthwise_conv(const th_prep *c) {
   th_conv_params *p = &c->op->p.conv;
   th_status st = th_require_inputs(c, 2, 3);
   if (st != TH_OK) return st;
@@ -67,42 +69,16 @@ th_status th_prepare_depthwise_conv(const th_prep *c) {
     th_activation_range_f32(act, &p->fact_min, &p->fact_max);
     return TH_OK;
   }
-  if (!in->has_quant || !out->has_quant || !filter->has_quant)
-    return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "DEPTHWISE_CONV_2D int8: input, filter and output need quantization parameters", th_tensor_id(c, filter));
-  if (filter->scale_count != 1u && filter->scale_count != (uint32_t)cout)
-    return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "DEPTHWISE_CONV_2D: filter scale count must be 1 or output depth", th_tensor_id(c, filter));
-  if (filter->scale_count > 1u && filter->quantized_dimension != 3)
-    return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "DEPTHWISE_CONV_2D: per-channel filter must use quantized_dimension 3", th_tensor_id(c, filter));
-  if (bias && !bias->is_const)
-    return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "DEPTHWISE_CONV_2D int8: bias must be constant", th_tensor_id(c, bias));
-  if (4u * (uint64_t)cout > c->ip->scratch_bytes)
+  if (th_depthwise_conv_scratch_bytes(in, filter, out) > c->ip->scratch_bytes)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "DEPTHWISE_CONV_2D: kernel scratch smaller than planned (engine bug)", -1);
-  st = th_quant_range(c, act, out, &p->act_min, &p->act_max);
+  st = th_prepare_int8_channels(c, cout, 3, act, TH_SCALE_PRODUCT_DOUBLE);
   if (st != TH_OK) return st;
-  p->input_zp = in->zero_point;
-  p->output_zp = out->zero_point;
-  p->multiplier = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)cout);
-  p->shift = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)cout);
-  p->filter_sum = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)cout);   /* bias */
-  if (!p->multiplier || !p->shift || !p->filter_sum)
-    return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "DEPTHWISE_CONV_2D: persistent data larger than planned (engine bug)", -1);
-  for (int32_t oc = 0; oc < cout; oc++) {
-    float fs = th_ld_f32(fb->b + filter->scale_pos + 4u * (filter->scale_count > 1u ? (uint32_t)oc : 0u));
-    double real = (double)in->scale * (double)fs / (double)out->scale;
-    if (!th_quantize_multiplier(real, &p->multiplier[oc], &p->shift[oc]))
-      return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "DEPTHWISE_CONV_2D: effective scale not representable", th_tensor_id(c, filter));
-    p->filter_sum[oc] = bias ? th_i32_at(bias->data, oc) : 0;
-  }
-  (void)th_select_depthwise_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator */
+  (void)th_select_depthwise_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator (op->eval) */
   return TH_OK;
 }
 
 static void eval_int8(th_interpreter *ip, const th_op *op) {
   const th_conv_params *p = &op->p.conv;
-  if (p->armv6m) {
-    th_eval_depthwise_armv6m(ip, op);
-    return;
-  }
   const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]), *out = TH_T(ip, op->out);
   const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], cin = in->dims[3];
   const int32_t kh = filter->dims[1], kw = filter->dims[2], cout = filter->dims[3];
@@ -111,9 +87,6 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   int8_t *y = (int8_t *)out->data;
   int32_t *acc = (int32_t *)(void *)ip->scratch;
   const int32_t zp = p->input_zp, ozp = p->output_zp, lo = p->act_min, hi = p->act_max;
-#if defined(TH_HAVE_AVX2_DOT)
-  if (ip->avx2 && th_depthwise_int8_avx2(ip, op)) return;
-#endif
   for (int32_t b = 0; b < batches; b++)
     for (int32_t oy = 0; oy < oh; oy++)
       for (int32_t ox = 0; ox < ow; ox++) {
@@ -141,7 +114,7 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
         }
         int8_t *yo = y + ((b * oh + oy) * ow + ox) * cout;
         for (int32_t oc = 0; oc < cout; oc++) {
-          int32_t v = TH_DW_REQUANT(th_add_wrap(acc[oc], p->filter_sum[oc]), p->multiplier[oc], p->shift[oc]) + ozp;
+          int32_t v = th_mbqm_target(th_add_wrap(acc[oc], p->filter_sum[oc]), p->multiplier[oc], p->shift[oc]) + ozp;
           yo[oc] = (int8_t)th_clamp(v, lo, hi);
         }
       }
@@ -176,7 +149,14 @@ static void eval_f32(th_interpreter *ip, const th_op *op) {
           }
 }
 
-void th_eval_depthwise_conv(th_interpreter *ip, const th_op *op) {
+static void th_eval_depthwise_conv(th_interpreter *ip, const th_op *op) {
   if (TH_T(ip, op->in[0])->type == TH_INT8) eval_int8(ip, op);
   else eval_f32(ip, op);
 }
+
+const th_registration th_registration_depthwise_conv_2d = {
+    .code = 4, .name = "DEPTHWISE_CONV_2D", .prepare = th_prepare_depthwise_conv, .eval = th_eval_depthwise_conv,
+    .scratch_bytes = th_depthwise_conv_scratch_bytes,
+    .persistent_bytes = th_int8_channels_persistent_bytes,
+    .select_variant = th_select_depthwise_x86,
+};

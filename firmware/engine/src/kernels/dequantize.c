@@ -1,7 +1,7 @@
 /* DEQUANTIZE: int8 -> float32, (float)((double)scale * (q - zero_point)) as TFLM. */
 #include "kernels.h"
 
-th_status th_prepare_dequantize(const th_prep *c) {
+static th_status th_prepare_dequantize(const th_prep *c) {
   th_quant_params *p = &c->op->p.quant;
   th_status st = th_require_inputs(c, 1, 1);
   if (st != TH_OK) return st;
@@ -19,7 +19,7 @@ th_status th_prepare_dequantize(const th_prep *c) {
   return TH_OK;
 }
 
-void th_eval_dequantize(th_interpreter *ip, const th_op *op) {
+static void th_eval_dequantize(th_interpreter *ip, const th_op *op) {
   const th_quant_params *p = &op->p.quant;
   const th_tensor *in = TH_T(ip, op->in[0]), *out = TH_T(ip, op->out);
   const int32_t n = th_elements(in);
@@ -27,3 +27,5 @@ void th_eval_dequantize(th_interpreter *ip, const th_op *op) {
   float *y = (float *)(void *)out->data;
   for (int32_t i = 0; i < n; i++) y[i] = (float)(p->dscale * (double)((int32_t)x[i] - p->input_zp));
 }
+
+const th_registration th_registration_dequantize = {.code = 6, .name = "DEQUANTIZE", .prepare = th_prepare_dequantize, .eval = th_eval_dequantize};

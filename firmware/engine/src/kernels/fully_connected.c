@@ -7,12 +7,22 @@
 #include "../dot.h"
 #include "armv6m/conv_armv6m.h"
 #include "sparse_matmul.h"
+#include "x86/select_x86.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-th_status th_prepare_fully_connected(const th_prep *c) {
+/* the int16 input row (depth values) + 8 zeros read by the SIMD dot products */
+static uint32_t th_fully_connected_scratch_bytes(const th_tensor *in, const th_tensor *filter, const th_tensor *out) {
+  (void)in;
+  (void)out;
+  if (filter == NULL || filter->rank != 2) return 0;
+  uint32_t d = filter->dims[1] > TH_MAX_ACCUMULATION ? TH_MAX_ACCUMULATION : (uint32_t)filter->dims[1];
+  return 2u * d + 16u;
+}
+
+static th_status th_prepare_fully_connected(const th_prep *c) {
   th_conv_params *p = &c->op->p.conv;
   th_status st = th_require_inputs(c, 2, 3);
   if (st != TH_OK) return st;
@@ -53,47 +63,12 @@ th_status th_prepare_fully_connected(const th_prep *c) {
     th_activation_range_f32(act, &p->fact_min, &p->fact_max);
     return TH_OK;
   }
-  if (!in->has_quant || !out->has_quant || !filter->has_quant)
-    return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "FULLY_CONNECTED int8: input, weights and output need quantization parameters", th_tensor_id(c, filter));
-  if (filter->scale_count != 1u && filter->scale_count != (uint32_t)units)
-    return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "FULLY_CONNECTED: weights scale count must be 1 or units", th_tensor_id(c, filter));
-  if (filter->scale_count > 1u && filter->quantized_dimension != 0)
-    return th_prep_fail(c, TH_ERR_MODEL_MALFORMED, "FULLY_CONNECTED: per-channel weights must use quantized_dimension 0", th_tensor_id(c, filter));
-  if (bias && !bias->is_const)
-    return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "FULLY_CONNECTED int8: bias must be constant", th_tensor_id(c, bias));
-  if (2u * (uint64_t)depth + 16u > c->ip->scratch_bytes)
+  if (th_fully_connected_scratch_bytes(in, filter, out) > c->ip->scratch_bytes)
     return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "FULLY_CONNECTED: kernel scratch smaller than planned (engine bug)", -1);
-  st = th_quant_range(c, act, out, &p->act_min, &p->act_max);
+  st = th_prepare_int8_channels(c, units, 0, act, TH_SCALE_PRODUCT_FLOAT);
   if (st != TH_OK) return st;
-  p->input_zp = in->zero_point;
-  p->output_zp = out->zero_point;
-  p->filter_zp = filter->zero_point;
-  p->per_channel = filter->scale_count > 1u;
-  p->multiplier = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)units);
-  p->shift = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)units);
-  p->filter_sum = (int32_t *)th_persistent_alloc(c->ip, 4u * (uint64_t)(uint32_t)units);
-  if (!p->multiplier || !p->shift || !p->filter_sum)
-    return th_prep_fail(c, TH_ERR_LIMIT_EXCEEDED, "FULLY_CONNECTED: persistent data larger than planned (engine bug)", -1);
-  int32_t m1 = 0, s1 = 0;
-  if (!p->per_channel) {
-    double real = (double)(in->scale * filter->scale) / (double)out->scale;
-    if (!th_quantize_multiplier(real, &m1, &s1))
-      return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "FULLY_CONNECTED: effective scale not representable", th_tensor_id(c, filter));
-  }
-  for (int32_t u = 0; u < units; u++) {
-    if (p->per_channel) {
-      float fs = th_ld_f32(fb->b + filter->scale_pos + 4u * (uint32_t)u);
-      double real = (double)in->scale * (double)fs / (double)out->scale;
-      if (!th_quantize_multiplier(real, &p->multiplier[u], &p->shift[u]))
-        return th_prep_fail(c, TH_ERR_UNSUPPORTED_TYPE, "FULLY_CONNECTED: effective scale not representable", th_tensor_id(c, filter));
-    } else {
-      p->multiplier[u] = m1;
-      p->shift[u] = s1;
-    }
-    p->filter_sum[u] = bias ? th_i32_at(bias->data, u) : 0;   /* bias */
-  }
   if (filter->is_sparse) return th_prepare_sparse_weights(c);   /* THS1 weights: sparse_matmul.c */
-  (void)th_select_fully_connected_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator */
+  (void)th_select_fully_connected_armv6m(c);   /* Cortex-M0+ builds: kernels/armv6m takes the operator (op->eval) */
   return TH_OK;
 }
 
@@ -106,32 +81,13 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const int8_t *x = (const int8_t *)in->data, *w = (const int8_t *)filter->data;
   int8_t *y = (int8_t *)out->data;
   const int32_t ozp = p->output_zp, lo = p->act_min, hi = p->act_max, zp = p->input_zp;
-  if (p->armv6m) {
-    th_eval_fully_connected_armv6m(ip, op);
-    return;
-  }
   for (int32_t b = 0; b < batches; b++) {
     const int8_t *xb = x + (int64_t)b * depth;
     int8_t *yb = y + (int64_t)b * units;
-#if defined(TH_HAVE_VNNI_DOT)
-    if (p->filter_zp == 0 && ip->vnni) {
-      uint8_t *xu = ip->scratch;   /* the input row as u8 = x + 128 */
-      for (int32_t i = 0; i < depth; i++) xu[i] = (uint8_t)((uint8_t)xb[i] ^ 0x80u);
-      th_fully_connected_vnni(xu, w, depth, units, p->filter_sum, p->multiplier, p->shift, zp, ozp, lo, hi, yb);
-      continue;
-    }
-#endif
     if (p->filter_zp == 0) {
       int16_t *x16 = (int16_t *)(void *)ip->scratch;
       for (int32_t i = 0; i < depth; i++) x16[i] = (int16_t)(xb[i] - zp);
-      for (int32_t i = 0; i < 8; i++) x16[depth + i] = 0;   /* zero tail read by the SIMD path */
       int32_t u = 0, acc[4];
-#if defined(TH_HAVE_AVX2_DOT)
-      if (ip->avx2) {
-        th_outputs4_avx2(x16, w, w + filter->bytes, depth, units, p->filter_sum, p->multiplier, p->shift, ozp, lo, hi, yb);
-        u = units & ~3;
-      }
-#endif
       for (; u + 4 <= units; u += 4) {
         th_dot4_s16_s8(x16, w + (int64_t)u * depth, depth, depth, acc);
         for (int32_t j = 0; j < 4; j++) {
@@ -140,7 +96,7 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
         }
       }
       for (; u < units; u++) {
-        int32_t a = th_add_wrap(th_dot(ip->avx2, x16, w + (int64_t)u * depth, depth), p->filter_sum[u]);
+        int32_t a = th_add_wrap(th_dot_s16_s8(x16, w + (int64_t)u * depth, depth), p->filter_sum[u]);
         yb[u] = (int8_t)th_clamp(th_mbqm(a, p->multiplier[u], p->shift[u]) + ozp, lo, hi);
       }
     } else {
@@ -175,7 +131,15 @@ static void eval_f32(th_interpreter *ip, const th_op *op) {
     }
 }
 
-void th_eval_fully_connected(th_interpreter *ip, const th_op *op) {
+static void th_eval_fully_connected(th_interpreter *ip, const th_op *op) {
   if (TH_T(ip, op->in[0])->type == TH_INT8) eval_int8(ip, op);
   else eval_f32(ip, op);
 }
+
+const th_registration th_registration_fully_connected = {
+    .code = 9, .name = "FULLY_CONNECTED", .prepare = th_prepare_fully_connected, .eval = th_eval_fully_connected,
+    .scratch_bytes = th_fully_connected_scratch_bytes,
+    .persistent_bytes = th_int8_channels_persistent_bytes,
+    .sparse_weights = 1,
+    .select_variant = th_select_fully_connected_x86,
+};

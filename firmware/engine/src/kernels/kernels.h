@@ -36,24 +36,37 @@ th_status th_quant_range(const th_prep *c, int32_t act, const th_tensor *out, in
 static inline float th_f32_at(const uint8_t *p, int32_t i) { return th_ld_f32(p + 4 * i); }
 static inline int32_t th_i32_at(const uint8_t *p, int32_t i) { return th_ld_i32(p + 4 * i); }
 
-#define TH_KERNEL(name) \
-  th_status th_prepare_##name(const th_prep *c); \
-  void th_eval_##name(th_interpreter *ip, const th_op *op);
+/* One registration per builtin operator (the role of TFLM's TFLMRegistration), defined at the
+ * end of the operator's own file and listed once in resolver.c. th_op_prepare (ops.c) looks the
+ * code up, sets op->eval to the registration's eval and runs its prepare; the prepare may point
+ * op->eval at a variant its checks chose (kernels/armv6m on Cortex-M0+ builds, the sparse kernels),
+ * then select_variant (kernels/x86) may pick a host vector variant. */
+typedef th_status (*th_prepare_fn)(const th_prep *c);
+/* Kernel scratch bytes (ip->scratch, shared by all operators, planned for the largest) for these
+ * tensors; filter is NULL when the operator has no input 1. The planner sizes the scratch with it
+ * and the operator's prepare checks against the same function. */
+typedef uint32_t (*th_scratch_fn)(const th_tensor *in, const th_tensor *filter, const th_tensor *out);
+/* Persistent bytes the prepare allocates with th_persistent_alloc, from the output tensor. */
+typedef uint64_t (*th_persistent_fn)(const th_tensor *out);
+/* The kernel a prepared operator runs at the interpreter's host vector tier (ip->avx2, ip->vnni):
+ * a variant whose target and shape checks pass, else the portable choice of its prepare
+ * (kernels/x86/select_x86.h). Called after prepare and again when th_limit_simd lowers the tier;
+ * on other targets it returns op->eval. */
+typedef th_eval_fn (*th_select_fn)(const th_interpreter *ip, const th_op *op);
 
-TH_KERNEL(conv)
-TH_KERNEL(depthwise_conv)
-TH_KERNEL(fully_connected)
-TH_KERNEL(max_pool)
-TH_KERNEL(average_pool)
-TH_KERNEL(reshape)
-TH_KERNEL(softmax)
-TH_KERNEL(add)
-TH_KERNEL(mul)
-TH_KERNEL(mean)
-TH_KERNEL(pad)
-TH_KERNEL(concatenation)
-TH_KERNEL(quantize)
-TH_KERNEL(dequantize)
+struct th_registration {
+  int32_t code;                    /* BuiltinOperator */
+  const char *name;                /* schema name, e.g. "CONV_2D" */
+  th_prepare_fn prepare;           /* at init: validate, compute parameters, choose a variant */
+  th_eval_fn eval;                 /* at invoke (the reference kernel) */
+  th_scratch_fn scratch_bytes;     /* NULL: no kernel scratch */
+  th_persistent_fn persistent_bytes; /* NULL: nothing beyond the th_op record */
+  uint8_t sparse_weights;          /* input 1 may hold THS1 sparse weights (sparse_matmul.h) */
+  th_select_fn select_variant;     /* NULL: no host vector variant */
+};
+
+/* Shared int8 prepare of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED (channel_quant.c). */
+#include "channel_quant.h"
 
 #define TH_T(ip, i) (&(ip)->tensors[(i)])
 

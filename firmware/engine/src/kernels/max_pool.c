@@ -1,9 +1,9 @@
 /* MAX_POOL_2D: int8 and float32; maximum over in-bounds taps, then the activation clamp. */
 #include "kernels.h"
 
-th_status th_prepare_max_pool(const th_prep *c) { return th_prepare_pool_common(c, "MAX_POOL_2D"); }
+static th_status th_prepare_max_pool(const th_prep *c) { return th_prepare_pool_common(c, "MAX_POOL_2D"); }
 
-void th_eval_max_pool(th_interpreter *ip, const th_op *op) {
+static void th_eval_max_pool(th_interpreter *ip, const th_op *op) {
   const th_pool_params *p = &op->p.pool;
   const th_tensor *in = TH_T(ip, op->in[0]), *out = TH_T(ip, op->out);
   const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], depth = in->dims[3];
@@ -40,3 +40,5 @@ void th_eval_max_pool(th_interpreter *ip, const th_op *op) {
         }
       }
 }
+
+const th_registration th_registration_max_pool_2d = {.code = 17, .name = "MAX_POOL_2D", .prepare = th_prepare_max_pool, .eval = th_eval_max_pool};

@@ -9,7 +9,7 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-th_status th_prepare_mean(const th_prep *c) {
+static th_status th_prepare_mean(const th_prep *c) {
   th_mean_params *p = &c->op->p.mean;
   th_status st = th_require_inputs(c, 2, 2);
   if (st != TH_OK) return st;
@@ -79,7 +79,7 @@ th_status th_prepare_mean(const th_prep *c) {
   return TH_OK;
 }
 
-void th_eval_mean(th_interpreter *ip, const th_op *op) {
+static void th_eval_mean(th_interpreter *ip, const th_op *op) {
   const th_mean_params *p = &op->p.mean;
   const th_tensor *in = TH_T(ip, op->in[0]), *out = TH_T(ip, op->out);
   const int32_t rank = in->rank, total = th_elements(in), nout = p->out_elements;
@@ -123,3 +123,5 @@ void th_eval_mean(th_interpreter *ip, const th_op *op) {
       for (int32_t i = 0; i < nout; i++) y[i] = y[i] / (float)p->count;
   }
 }
+
+const th_registration th_registration_mean = {.code = 40, .name = "MEAN", .prepare = th_prepare_mean, .eval = th_eval_mean};

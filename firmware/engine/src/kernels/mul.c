@@ -6,7 +6,7 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-th_status th_prepare_mul(const th_prep *c) {
+static th_status th_prepare_mul(const th_prep *c) {
   th_binary_params *p = &c->op->p.binary;
   th_status st = th_require_inputs(c, 2, 2);
   if (st != TH_OK) return st;
@@ -48,7 +48,7 @@ static inline float mul_f32(const th_binary_params *p, float a, float b) {
   return p->fact_max < v ? p->fact_max : v;
 }
 
-void th_eval_mul(th_interpreter *ip, const th_op *op) {
+static void th_eval_mul(th_interpreter *ip, const th_op *op) {
   const th_binary_params *p = &op->p.binary;
   const th_tensor *ta = TH_T(ip, op->in[0]), *tb = TH_T(ip, op->in[1]), *out = TH_T(ip, op->out);
   const int is_int8 = ta->type == TH_INT8;
@@ -82,3 +82,5 @@ void th_eval_mul(th_interpreter *ip, const th_op *op) {
                 ((float *)(void *)out->data)[o] = mul_f32(p, th_f32_at(ta->data, ia), th_f32_at(tb->data, ib));
             }
 }
+
+const th_registration th_registration_mul = {.code = 18, .name = "MUL", .prepare = th_prepare_mul, .eval = th_eval_mul};

@@ -2,7 +2,7 @@
  * constant); paddings from a constant int32/int64 [rank, 2] tensor. */
 #include "kernels.h"
 
-th_status th_prepare_pad(const th_prep *c) {
+static th_status th_prepare_pad(const th_prep *c) {
   th_pad_params *p = &c->op->p.pad;
   th_status st = th_require_inputs(c, 2, 3);
   if (st != TH_OK) return st;
@@ -49,7 +49,7 @@ th_status th_prepare_pad(const th_prep *c) {
   return TH_OK;
 }
 
-void th_eval_pad(th_interpreter *ip, const th_op *op) {
+static void th_eval_pad(th_interpreter *ip, const th_op *op) {
   const th_pad_params *p = &op->p.pad;
   const th_tensor *in = TH_T(ip, op->in[0]), *out = TH_T(ip, op->out);
   const int32_t rank = out->rank;
@@ -88,3 +88,5 @@ void th_eval_pad(th_interpreter *ip, const th_op *op) {
     }
   }
 }
+
+const th_registration th_registration_pad = {.code = 34, .name = "PAD", .prepare = th_prepare_pad, .eval = th_eval_pad};

@@ -2,7 +2,7 @@
  * and int8 -> int8 requantization (MBQM(x - zp_in, in_scale/out_scale) + zp_out). */
 #include "kernels.h"
 
-th_status th_prepare_quantize(const th_prep *c) {
+static th_status th_prepare_quantize(const th_prep *c) {
   th_quant_params *p = &c->op->p.quant;
   th_status st = th_require_inputs(c, 1, 1);
   if (st != TH_OK) return st;
@@ -27,7 +27,7 @@ th_status th_prepare_quantize(const th_prep *c) {
   return TH_OK;
 }
 
-void th_eval_quantize(th_interpreter *ip, const th_op *op) {
+static void th_eval_quantize(th_interpreter *ip, const th_op *op) {
   const th_quant_params *p = &op->p.quant;
   const th_tensor *in = TH_T(ip, op->in[0]), *out = TH_T(ip, op->out);
   const int32_t n = th_elements(in);
@@ -48,3 +48,5 @@ void th_eval_quantize(th_interpreter *ip, const th_op *op) {
     }
   }
 }
+
+const th_registration th_registration_quantize = {.code = 114, .name = "QUANTIZE", .prepare = th_prepare_quantize, .eval = th_eval_quantize};

@@ -1,7 +1,7 @@
 /* RESHAPE: a copy of the bytes (TFLM does not alias input and output either). */
 #include "kernels.h"
 
-th_status th_prepare_reshape(const th_prep *c) {
+static th_status th_prepare_reshape(const th_prep *c) {
   th_status st = th_require_inputs(c, 1, 2);
   if (st != TH_OK) return st;
   const th_tensor *in = th_in(c, 0), *out = th_out(c);
@@ -12,7 +12,9 @@ th_status th_prepare_reshape(const th_prep *c) {
   return TH_OK;
 }
 
-void th_eval_reshape(th_interpreter *ip, const th_op *op) {
+static void th_eval_reshape(th_interpreter *ip, const th_op *op) {
   const th_tensor *in = TH_T(ip, op->in[0]), *out = TH_T(ip, op->out);
   if (out->data != in->data && in->bytes > 0u) memcpy(out->data, in->data, in->bytes);
 }
+
+const th_registration th_registration_reshape = {.code = 22, .name = "RESHAPE", .prepare = th_prepare_reshape, .eval = th_eval_reshape};

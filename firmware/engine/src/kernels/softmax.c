@@ -8,7 +8,7 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-th_status th_prepare_softmax(const th_prep *c) {
+static th_status th_prepare_softmax(const th_prep *c) {
   th_softmax_params *p = &c->op->p.softmax;
   th_status st = th_require_inputs(c, 1, 1);
   if (st != TH_OK) return st;
@@ -102,7 +102,9 @@ static void eval_f32(th_interpreter *ip, const th_op *op) {
   }
 }
 
-void th_eval_softmax(th_interpreter *ip, const th_op *op) {
+static void th_eval_softmax(th_interpreter *ip, const th_op *op) {
   if (TH_T(ip, op->in[0])->type == TH_INT8) eval_int8(ip, op);
   else eval_f32(ip, op);
 }
+
+const th_registration th_registration_softmax = {.code = 25, .name = "SOFTMAX", .prepare = th_prepare_softmax, .eval = th_eval_softmax};

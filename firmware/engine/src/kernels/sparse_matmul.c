@@ -36,7 +36,7 @@ th_status th_prepare_sparse_weights(const th_prep *c) {
   }
 #endif
   p->sparse = 1;
-  c->op->kernel = c->op->code == TH_OP_CONV_2D ? TH_KERNEL_SPARSE_CONV_2D : TH_KERNEL_SPARSE_FULLY_CONNECTED;
+  c->op->eval = c->op->code == TH_OP_CONV_2D ? th_eval_sparse_conv : th_eval_sparse_fully_connected;
   return TH_OK;
 }
 

@@ -6,11 +6,8 @@
 
 #include "kernels.h"
 
-/* Internal kernel ids (th_op.kernel) of the sparse variants; th_op.code stays the builtin code. */
-enum { TH_KERNEL_SPARSE_CONV_2D = 1003, TH_KERNEL_SPARSE_FULLY_CONNECTED = 1009 };
-
 /* At the end of the int8 prepare of an operator whose weights (input 1) are sparse: checks what
- * the sparse kernels need, folds the zero point, selects the kernel. */
+ * the sparse kernels need, folds the zero point, points op->eval at the sparse kernel. */
 th_status th_prepare_sparse_weights(const th_prep *c);
 void th_eval_sparse_fully_connected(th_interpreter *ip, const th_op *op);
 void th_eval_sparse_conv(th_interpreter *ip, const th_op *op);

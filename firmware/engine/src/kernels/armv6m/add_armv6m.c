@@ -5,7 +5,12 @@
 #include "requant_armv6m.h"
 
 #if defined(TH_HAVE_ARMV6M_KERNELS)
-void th_add_int8_armv6m(const th_binary_params *p, const int8_t *a, const int8_t *b, int8_t *y, int32_t n) {
+static void eval_add_armv6m(th_interpreter *ip, const th_op *op) {
+  const th_binary_params *p = &op->p.binary;
+  const th_tensor *out = TH_T(ip, op->out);
+  const int8_t *a = (const int8_t *)TH_T(ip, op->in[0])->data, *b = (const int8_t *)TH_T(ip, op->in[1])->data;
+  int8_t *y = (int8_t *)out->data;
+  const int32_t n = th_elements(out);
   const int32_t o1 = p->input1_offset, o2 = p->input2_offset, m1 = p->input1_multiplier, m2 = p->input2_multiplier;
   const int32_t s1 = p->input1_shift, s2 = p->input2_shift, mo = p->output_multiplier, so = p->output_shift;
   const int32_t ozp = p->output_offset, lo = p->act_min, hi = p->act_max;
@@ -14,5 +19,16 @@ void th_add_int8_armv6m(const th_binary_params *p, const int8_t *a, const int8_t
     const int32_t vb = th_mbqm_armv6m((b[i] + o2) * (1 << 20), m2, s2);
     y[i] = (int8_t)th_clamp(th_mbqm_armv6m(va + vb, mo, so) + ozp, lo, hi);
   }
+}
+
+int th_select_add_armv6m(const th_prep *c) {
+  if (th_in(c, 0)->type != TH_INT8 || c->op->p.binary.broadcast) return 0;
+  c->op->eval = eval_add_armv6m;
+  return 1;
+}
+#else /* other targets: the reference kernel runs */
+int th_select_add_armv6m(const th_prep *c) {
+  (void)c;
+  return 0;
 }
 #endif

@@ -221,6 +221,7 @@ int th_select_conv_armv6m(const th_prep *c) {
     if (p->multiplier[i] < 0) return 0;
   fold_zero_point(p, (const int8_t *)filter->data, k, filter->dims[0]);
   p->armv6m = th_requant_encode_shifts(p, filter->dims[0]);
+  c->op->eval = th_eval_conv_armv6m;
   return 1;
 }
 
@@ -232,6 +233,7 @@ int th_select_fully_connected_armv6m(const th_prep *c) {
     if (p->multiplier[i] < 0) return 0;
   fold_zero_point(p, (const int8_t *)filter->data, filter->dims[1], filter->dims[0]);
   p->armv6m = th_requant_encode_shifts(p, filter->dims[0]);
+  c->op->eval = th_eval_fully_connected_armv6m;
   return 1;
 }
 

@@ -24,7 +24,8 @@ void th_eval_fully_connected_armv6m(th_interpreter *ip, const th_op *op);
 /* int8 DEPTHWISE_CONV_2D with depth multiplier 1 and at most 25 taps (depthwise_armv6m.c) */
 int th_select_depthwise_armv6m(const th_prep *c);
 void th_eval_depthwise_armv6m(th_interpreter *ip, const th_op *op);
-/* int8 ADD, equal shapes (add_armv6m.c; only in builds with TH_HAVE_ARMV6M_KERNELS) */
-void th_add_int8_armv6m(const th_binary_params *p, const int8_t *a, const int8_t *b, int8_t *y, int32_t n);
+/* int8 ADD, equal shapes (add_armv6m.c): at the end of the int8 prepare, 1 when the variant takes
+ * the operator (op->eval), 0 to keep the reference kernel */
+int th_select_add_armv6m(const th_prep *c);
 
 #endif

@@ -28,6 +28,7 @@ int th_select_depthwise_armv6m(const th_prep *c) {
     p->filter_sum[ch] = (int32_t)((uint32_t)p->filter_sum[ch] - (uint32_t)p->input_zp * (uint32_t)sum);
   }
   p->armv6m = th_requant_encode_shifts(p, channels);
+  c->op->eval = th_eval_depthwise_armv6m;
   return 1;
 }
 

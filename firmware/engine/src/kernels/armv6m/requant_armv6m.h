@@ -79,4 +79,12 @@ static TH_ALWAYS_INLINE int32_t th_requant_encoded(int32_t x, int32_t multiplier
   return (t + (enc - s)) >> s;
 }
 
+/* The requantization a portable kernel uses on this target: the 32-bit form on Cortex-M0+ builds
+ * (no __aeabi_lmul per output), TFLM's 64-bit th_mbqm elsewhere. Equal for multiplier >= 0. */
+#if defined(__ARM_ARCH_6M__) || defined(TH_ARMV6M_KERNELS)
+#define th_mbqm_target th_mbqm_armv6m
+#else
+#define th_mbqm_target th_mbqm
+#endif
+
 #endif

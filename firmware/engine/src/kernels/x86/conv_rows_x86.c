@@ -17,11 +17,11 @@
  * The model's weights are read in place; every buffer lives on the stack for the call only
  * (about 45 KiB). Integer arithmetic throughout, identical to the generic path: engine_test runs
  * every fixture through each tier and through builds without them. */
-#include "conv_rows.h"
+#include "conv_rows_x86.h"
 
 #if defined(TH_HAVE_AVX2_DOT)
-#include "kernels.h"
-#include "../dot.h"
+#include "../kernels.h"
+#include "../../dot.h"
 
 enum {
   PACKED_WORDS = 4096,   /* packed weights: 16 KiB */
@@ -92,28 +92,57 @@ static void copy_row(const row_format *f, const int8_t *x, int32_t b, int32_t iy
   }
 }
 
-int th_conv_int8_rows(th_interpreter *ip, const th_op *op) {
+/* The layout of one call: 0 when the shape does not suit this path */
+typedef struct rows_plan {
+  row_format f;
+  int32_t run, row_groups;
+  int64_t cols, slot_values, slot;
+  int32_t ws;
+} rows_plan;
+
+static int plan_rows(const th_interpreter *ip, const th_op *op, rows_plan *r) {
   const th_conv_params *p = &op->p.conv;
   if (!ip->avx2) return 0;
-  const row_format f = ip->vnni ? (row_format){1, 4, 1} : (row_format){0, 2, 2};
+  r->f = ip->vnni ? (row_format){1, 4, 1} : (row_format){0, 2, 2};
   const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]), *out = TH_T(ip, op->out);
-  const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], cin = in->dims[3];
+  const int32_t batches = in->dims[0], cin = in->dims[3];
   const int32_t cout = filter->dims[0], kh = filter->dims[1], kw = filter->dims[2];
   const int32_t oh = out->dims[1], ow = out->dims[2];
-  const int32_t sh = p->stride_h, sw = p->stride_w, dh = p->dilation_h, zp = p->input_zp;
   if (p->dilation_w != 1 || p->pad_w < 0 || (int64_t)batches * oh * ow < 8) return 0;
-  const int32_t run = kw * cin, row_groups = (run + f.group - 1) / f.group, groups = kh * row_groups;
+  r->run = kw * cin;
+  r->row_groups = (r->run + r->f.group - 1) / r->f.group;
+  const int32_t groups = kh * r->row_groups;
   /* a row slot: columns -pad_w .. (ow - 1) * sw + kw - 1 - pad_w, the values a row's last group
    * reads past them, rounded to whole groups so the next slot stays aligned */
-  const int64_t cols = (int64_t)(ow - 1) * sw + kw;
-  const int64_t slot_values = (cols * cin + 2 * f.group - 1) / f.group * f.group;
-  const int64_t slot = slot_values * f.elem;
-  if (groups <= 0 || slot * kh > ROWS_BYTES) return 0;
-  int32_t ws = (PACKED_WORDS / groups) & ~7;
-  if (ws < 8) return 0;
+  r->cols = (int64_t)(ow - 1) * p->stride_w + kw;
+  r->slot_values = (r->cols * cin + 2 * r->f.group - 1) / r->f.group * r->f.group;
+  r->slot = r->slot_values * r->f.elem;
+  if (groups <= 0 || r->slot * kh > ROWS_BYTES) return 0;
+  r->ws = (PACKED_WORDS / groups) & ~7;
+  if (r->ws < 8) return 0;
   const int32_t cout8 = (cout + 7) & ~7;
-  if (ws > cout8) ws = cout8;
-  if (ws > MAX_BLOCK) ws = MAX_BLOCK;
+  if (r->ws > cout8) r->ws = cout8;
+  if (r->ws > MAX_BLOCK) r->ws = MAX_BLOCK;
+  return 1;
+}
+
+int th_conv_rows_x86_fits(const th_interpreter *ip, const th_op *op) {
+  rows_plan r;
+  return plan_rows(ip, op, &r);
+}
+
+void th_eval_conv_rows_x86(th_interpreter *ip, const th_op *op) {
+  const th_conv_params *p = &op->p.conv;
+  rows_plan plan;
+  if (!plan_rows(ip, op, &plan)) return;   /* not reached: chosen only when it fits */
+  const row_format f = plan.f;
+  const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]), *out = TH_T(ip, op->out);
+  const int32_t batches = in->dims[0], ih = in->dims[1], iw = in->dims[2], cin = in->dims[3];
+  const int32_t cout = filter->dims[0], kh = filter->dims[1];
+  const int32_t oh = out->dims[1], ow = out->dims[2];
+  const int32_t sh = p->stride_h, sw = p->stride_w, dh = p->dilation_h, zp = p->input_zp;
+  const int32_t run = plan.run, row_groups = plan.row_groups, ws = plan.ws;
+  const int64_t cols = plan.cols, slot_values = plan.slot_values, slot = plan.slot;
 
   int32_t packed[PACKED_WORDS], corr[MAX_BLOCK], acc[ACC_WORDS];
   int32_t bias_e[MAX_PERIOD + 8], mult_e[MAX_PERIOD + 8], shift_e[MAX_PERIOD + 8];
@@ -161,6 +190,5 @@ int th_conv_int8_rows(th_interpreter *ip, const th_op *op) {
         }
       }
   }
-  return 1;
 }
 #endif

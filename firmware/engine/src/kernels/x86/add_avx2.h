@@ -2,8 +2,8 @@
 #ifndef TH_ADD_AVX2_H
 #define TH_ADD_AVX2_H
 
-#include "../dot_x86.h"
-#include "../engine_internal.h"
+#include "../../dot_x86.h"
+#include "../kernels.h"
 
 #if defined(TH_HAVE_AVX2_DOT)
 /* y[i] = ADD(a[i], b[i]) for i < n (same shapes, no broadcasting), exactly as the scalar path.

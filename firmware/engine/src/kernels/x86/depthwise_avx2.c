@@ -10,8 +10,8 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "../requant_avx2.h"
-#include "kernels.h"
+#include "../../requant_avx2.h"
+#include "../kernels.h"
 
 enum { MAX_TAPS = 64 };
 
@@ -38,6 +38,12 @@ __attribute__((target("avx2"))) static inline __m128i inputs8(const int8_t *tap,
   memcpy(&four, tap + c / 2, 4);
   const __m128i x = _mm_cvtepi8_epi16(_mm_cvtsi32_si128(four));
   return _mm_unpacklo_epi16(x, x);
+}
+
+int th_depthwise_avx2_fits(const th_interpreter *ip, const th_op *op) {
+  const th_tensor *in = TH_T(ip, op->in[0]), *filter = TH_T(ip, op->in[1]);
+  const int32_t dm = op->p.conv.depth_multiplier;
+  return (dm == 1 || dm == 2) && filter->dims[3] == in->dims[3] * dm && (int64_t)filter->dims[1] * filter->dims[2] <= MAX_TAPS;
 }
 
 __attribute__((target("avx2"))) int th_depthwise_int8_avx2(th_interpreter *ip, const th_op *op) {

@@ -7,7 +7,7 @@
 #include <immintrin.h>
 #include <string.h>
 
-#include "../requant_avx2.h"
+#include "../../requant_avx2.h"
 
 __attribute__((target("avx2"))) static inline __m128i add8(const th_binary_params *p, __m128i a8, __m128i b8) {
   const __m256i a = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtepi8_epi32(a8), _mm256_set1_epi32(p->input1_offset)), 20);
