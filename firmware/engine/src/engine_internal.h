@@ -62,7 +62,7 @@ typedef struct th_conv_params {
   int32_t single_multiplier, single_shift; /* FULLY_CONNECTED with per-tensor weights */
   int32_t per_channel;
   int32_t keep_num_dims;
-  int32_t armv6m;              /* the Cortex-M0+ variant runs this operator (kernels/armv6m) */
+  int32_t armv6m;              /* Cortex-M0+ requantization of kernels/armv6m: 0 none, 1 th_mbqm_armv6m, 2 encoded shifts */
   int32_t sparse;              /* weights are THS1 sparse: kernels/sparse_*.c run this operator */
 } th_conv_params;
 

@@ -16,7 +16,7 @@
 #endif
 
 /* At the end of the int8 prepare: returns 1 and folds the zero point into p->filter_sum when the
- * variant takes this operator (then p->armv6m is set), 0 to keep the reference kernel. */
+ * variant takes this operator (then op->eval and p->armv6m are set), 0 to keep the reference kernel. */
 int th_select_conv_armv6m(const th_prep *c);
 int th_select_fully_connected_armv6m(const th_prep *c);
 void th_eval_conv_armv6m(th_interpreter *ip, const th_op *op);
