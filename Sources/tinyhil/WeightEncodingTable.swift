@@ -2,14 +2,31 @@ import TFLite
 
 /// The `tinyhil inspect` section on how FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D weights are stored: per
 /// tensor the encoding (dense or THS1 sparse), non-zeros and the flash the encoding saves.
-struct WeightEncodingTable {
-    struct Row {
+struct WeightEncodingTable: Encodable {
+    struct Row: Encodable {
         var tensor: String
+        /// `dense` or `THS1 sparse` (firmware/engine/README.md, "Sparse weights").
         var encoding: String
         var elements: Int
         var nonzeros: Int
         var storedBytes: Int
         var denseBytes: Int
+        var flashSavedBytes: Int { denseBytes - storedBytes }
+
+        enum CodingKeys: String, CodingKey {
+            case tensor, encoding, elements, nonzeros, storedBytes, denseBytes, flashSavedBytes
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(tensor, forKey: .tensor)
+            try container.encode(encoding, forKey: .encoding)
+            try container.encode(elements, forKey: .elements)
+            try container.encode(nonzeros, forKey: .nonzeros)
+            try container.encode(storedBytes, forKey: .storedBytes)
+            try container.encode(denseBytes, forKey: .denseBytes)
+            try container.encode(flashSavedBytes, forKey: .flashSavedBytes)
+        }
     }
 
     var rows: [Row] = []
@@ -43,9 +60,14 @@ struct WeightEncodingTable {
             lines.append(name.padding(toLength: 36, withPad: " ", startingAt: 0)
                 + row.encoding.padding(toLength: 13, withPad: " ", startingAt: 0)
                 + pad("\(row.nonzeros)/\(row.elements)", 12) + pad("\(row.storedBytes)", 13) + pad("\(row.denseBytes)", 10)
-                + pad("\(row.denseBytes - row.storedBytes)", 16))
+                + pad("\(row.flashSavedBytes)", 16))
         }
         return "\n" + lines.joined(separator: "\n")
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rows)
     }
 
     private func pad(_ s: String, _ width: Int) -> String {
