@@ -11,22 +11,7 @@ struct WeightEncodingTable: Encodable {
         var nonzeros: Int
         var storedBytes: Int
         var denseBytes: Int
-        var flashSavedBytes: Int { denseBytes - storedBytes }
-
-        enum CodingKeys: String, CodingKey {
-            case tensor, encoding, elements, nonzeros, storedBytes, denseBytes, flashSavedBytes
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(tensor, forKey: .tensor)
-            try container.encode(encoding, forKey: .encoding)
-            try container.encode(elements, forKey: .elements)
-            try container.encode(nonzeros, forKey: .nonzeros)
-            try container.encode(storedBytes, forKey: .storedBytes)
-            try container.encode(denseBytes, forKey: .denseBytes)
-            try container.encode(flashSavedBytes, forKey: .flashSavedBytes)
-        }
+        var flashSavedBytes: Int
     }
 
     var rows: [Row] = []
@@ -46,7 +31,8 @@ struct WeightEncodingTable: Encodable {
             let nonzeros = stride(from: 0, to: dense.count, by: width).filter { dense[$0..<($0 + width)].contains { $0 != 0 } }.count
             rows.append(Row(tensor: tensor.name, encoding: sparse.contains(tensor.buffer) ? "THS1 sparse" : "dense",
                             elements: elements, nonzeros: nonzeros,
-                            storedBytes: model.buffers[tensor.buffer].data.count, denseBytes: dense.count))
+                            storedBytes: model.buffers[tensor.buffer].data.count, denseBytes: dense.count,
+                            flashSavedBytes: dense.count - model.buffers[tensor.buffer].data.count))
         }
     }
 
