@@ -16,10 +16,15 @@ struct Inspect: ParsableCommand {
     @Argument(help: "Path of a .tflite model.")
     var model: String
 
-    @Flag(help: "Print JSON (keys: totals.params, totals.macs, totals.flash_bytes, totals.arena_bytes, totals.arena_total_bytes, layers, ...).")
+    @Flag(help: "Print JSON (keys: totals.params, totals.macs, totals.flash_bytes, totals.arena_bytes, totals.arena_total_bytes, layers, weights, ...).")
     var json = false
 
     func run() throws {
+        print(try output())
+    }
+
+    /// What `run` prints: the footprint table and the weight encodings, or both as one JSON object.
+    func output() throws -> String {
         let url = URL(fileURLWithPath: model)
         let bytes: [UInt8]
         do {
@@ -37,7 +42,29 @@ struct Inspect: ParsableCommand {
         } catch {
             throw InspectFailure("\(model): \(error)")
         }
-        print(json ? try report.json() : report.text() + weights.text())
+        return json ? try InspectJSON(footprint: report, weights: weights).json() : report.text() + weights.text()
+    }
+}
+
+/// `inspect --json`: the footprint report's keys, plus `weights` (one object per weight tensor: tensor, encoding,
+/// elements, nonzeros, stored_bytes, dense_bytes, flash_saved_bytes).
+struct InspectJSON: Encodable {
+    var footprint: FootprintReport
+    var weights: WeightEncodingTable
+
+    private enum CodingKeys: String, CodingKey { case weights }
+
+    func encode(to encoder: any Encoder) throws {
+        try footprint.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(weights, forKey: .weights)
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }
 

@@ -2,14 +2,16 @@ import TFLite
 
 /// The `tinyhil inspect` section on how FULLY_CONNECTED / CONV_2D / DEPTHWISE_CONV_2D weights are stored: per
 /// tensor the encoding (dense or THS1 sparse), non-zeros and the flash the encoding saves.
-struct WeightEncodingTable {
-    struct Row {
+struct WeightEncodingTable: Encodable {
+    struct Row: Encodable {
         var tensor: String
+        /// `dense` or `THS1 sparse` (firmware/engine/README.md, "Sparse weights").
         var encoding: String
         var elements: Int
         var nonzeros: Int
         var storedBytes: Int
         var denseBytes: Int
+        var flashSavedBytes: Int
     }
 
     var rows: [Row] = []
@@ -29,7 +31,8 @@ struct WeightEncodingTable {
             let nonzeros = stride(from: 0, to: dense.count, by: width).filter { dense[$0..<($0 + width)].contains { $0 != 0 } }.count
             rows.append(Row(tensor: tensor.name, encoding: sparse.contains(tensor.buffer) ? "THS1 sparse" : "dense",
                             elements: elements, nonzeros: nonzeros,
-                            storedBytes: model.buffers[tensor.buffer].data.count, denseBytes: dense.count))
+                            storedBytes: model.buffers[tensor.buffer].data.count, denseBytes: dense.count,
+                            flashSavedBytes: dense.count - model.buffers[tensor.buffer].data.count))
         }
     }
 
@@ -43,9 +46,14 @@ struct WeightEncodingTable {
             lines.append(name.padding(toLength: 36, withPad: " ", startingAt: 0)
                 + row.encoding.padding(toLength: 13, withPad: " ", startingAt: 0)
                 + pad("\(row.nonzeros)/\(row.elements)", 12) + pad("\(row.storedBytes)", 13) + pad("\(row.denseBytes)", 10)
-                + pad("\(row.denseBytes - row.storedBytes)", 16))
+                + pad("\(row.flashSavedBytes)", 16))
         }
         return "\n" + lines.joined(separator: "\n")
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rows)
     }
 
     private func pad(_ s: String, _ width: Int) -> String {
