@@ -1,7 +1,8 @@
 /* AVERAGE_POOL_2D: int8 and float32; average over in-bounds taps. int8 rounds half away from
  * zero: (sum +- count/2) / count (TFLM reference_integer_ops::AveragePool); no rescale. */
 #include "kernels.h"
-#include "../dot.h"
+#include "armv6m/average_2x2_armv6m.h"
+#include "x86/select_x86.h"
 
 #if defined(__clang__)
 #pragma STDC FP_CONTRACT OFF
@@ -59,99 +60,6 @@ static void store_averages(const int32_t *restrict sum, int32_t depth, int32_t c
   }
 }
 
-/* One whole 2x2 window (the common pool of small CNNs), taps t00..t11 (depth >= 1 channels each):
- * the four taps of a channel are summed in a register and rounded at once, (s +- 2) / 4 toward
- * zero == (s + 1 + (s > 0)) >> 2 (|s| <= 512), with no sum array. */
-static void average_2x2(const int8_t *t00, const int8_t *t01, const int8_t *t10, const int8_t *t11, int32_t depth,
-                        int32_t lo, int32_t hi, int8_t *py) {
-#if defined(__ARM_ARCH_6M__)
-  /* LDRSB takes only a register offset: the five bases and the channel index fill r0-r7 with the
-   * sum and a temporary; the bounds sit in high registers (21 instructions per channel) */
-  int32_t i = depth - 1, s, t;
-  register int32_t lo_r __asm__("r8") = lo;
-  register int32_t hi_r __asm__("r9") = hi;
-  __asm__ volatile(
-      ".syntax unified\n\t"
-      "1:\n\t"
-      "ldrsb %[s], [%[a], %[i]]\n\t"
-      "ldrsb %[t], [%[b], %[i]]\n\t"
-      "adds %[s], %[s], %[t]\n\t"
-      "ldrsb %[t], [%[c], %[i]]\n\t"
-      "adds %[s], %[s], %[t]\n\t"
-      "ldrsb %[t], [%[d], %[i]]\n\t"
-      "adds %[s], %[s], %[t]\n\t"
-      "negs %[t], %[s]\n\t"
-      "lsrs %[t], %[t], #31\n\t"
-      "adds %[s], %[s], %[t]\n\t"
-      "adds %[s], %[s], #1\n\t"
-      "asrs %[s], %[s], #2\n\t"
-      "cmp %[s], %[lo]\n\t"
-      "bge 2f\n\t"
-      "mov %[s], %[lo]\n\t"
-      "2:\n\t"
-      "cmp %[s], %[hi]\n\t"
-      "ble 3f\n\t"
-      "mov %[s], %[hi]\n\t"
-      "3:\n\t"
-      "strb %[s], [%[y], %[i]]\n\t"
-      "subs %[i], %[i], #1\n\t"
-      "bpl 1b\n\t"
-      : [i] "+l"(i), [s] "=&l"(s), [t] "=&l"(t)
-      : [a] "l"(t00), [b] "l"(t01), [c] "l"(t10), [d] "l"(t11), [y] "l"(py), [lo] "r"(lo_r), [hi] "r"(hi_r)
-      : "cc", "memory");
-#else
-  for (int32_t ch = 0; ch < depth; ch++) {
-    const int32_t s = t00[ch] + t01[ch] + t10[ch] + t11[ch];
-    py[ch] = (int8_t)th_clamp((s + 1 + (s > 0 ? 1 : 0)) >> 2, lo, hi);
-  }
-#endif
-}
-
-#if defined(TH_DOT_SSE2)
-/* SSE2: 8 channels of one output pixel. int16 sums are exact up to 256 taps (|sum| <= 32768);
- * the division is th_div_magic on 32-bit lanes (pmuludq on even and odd lanes). */
-static inline __m128i div_magic4(__m128i n, __m128i magic) {
-  const __m128i sign = _mm_srai_epi32(n, 31);
-  const __m128i a = _mm_sub_epi32(_mm_xor_si128(n, sign), sign);
-  const __m128i even = _mm_srli_epi64(_mm_mul_epu32(a, magic), 32);
-  const __m128i odd = _mm_and_si128(_mm_mul_epu32(_mm_srli_epi64(a, 32), magic), _mm_set_epi32(-1, 0, -1, 0));
-  const __m128i q = _mm_or_si128(even, odd);
-  return _mm_sub_epi32(_mm_xor_si128(q, sign), sign);
-}
-
-static inline __m128i rounded4(__m128i s, int32_t count, __m128i magic) {
-  const __m128i half = _mm_set1_epi32(count / 2);
-  const __m128i positive = _mm_cmpgt_epi32(s, _mm_setzero_si128());
-  /* s + half where s > 0, s - half otherwise */
-  const __m128i n = _mm_add_epi32(s, _mm_sub_epi32(_mm_and_si128(positive, half), _mm_andnot_si128(positive, half)));
-  return count == 1 ? n : div_magic4(n, magic);
-}
-
-/* x points at the window's first in-bounds tap; taps_w x taps_h taps */
-static void window_sse2(const int8_t *x, int64_t row_stride, int32_t depth, int32_t taps_w, int32_t taps_h, int32_t ch,
-                        int32_t count, __m128i magic, __m128i vlo, __m128i vhi, int8_t *py) {
-  __m128i sum = _mm_setzero_si128();
-  for (int32_t fy = 0; fy < taps_h; fy++)
-    for (int32_t fx = 0; fx < taps_w; fx++) {
-      const __m128i v = _mm_loadl_epi64((const __m128i *)(const void *)(x + fy * row_stride + (int64_t)fx * depth + ch));
-      sum = _mm_add_epi16(sum, _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8));
-    }
-  __m128i r;
-  if (count == 4) {
-    /* 2x2 windows: (s +- 2) / 4 toward zero in 16 bits (|s| <= 512): add 3 to negatives, shift */
-    const __m128i two = _mm_set1_epi16(2);
-    const __m128i negative = _mm_cmpgt_epi16(_mm_setzero_si128(), sum);
-    const __m128i n = _mm_add_epi16(sum, _mm_sub_epi16(_mm_andnot_si128(negative, two), _mm_and_si128(negative, two)));
-    r = _mm_srai_epi16(_mm_add_epi16(n, _mm_and_si128(_mm_srai_epi16(n, 15), _mm_set1_epi16(3))), 2);
-  } else {
-    const __m128i lo = _mm_srai_epi32(_mm_unpacklo_epi16(sum, sum), 16), hi = _mm_srai_epi32(_mm_unpackhi_epi16(sum, sum), 16);
-    r = _mm_packs_epi32(rounded4(lo, count, magic), rounded4(hi, count, magic));
-  }
-  r = _mm_min_epi16(_mm_max_epi16(r, vlo), vhi);
-  _mm_storel_epi64((__m128i *)(void *)(py + ch), _mm_packs_epi16(r, r));
-}
-#endif
-
 /* int8: channel sums accumulated with the channel innermost (contiguous), then rounded. */
 static void eval_int8(th_interpreter *ip, const th_op *op) {
   const th_pool_params *p = &op->p.pool;
@@ -163,10 +71,6 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
   const int8_t *restrict x = (const int8_t *)in->data;
   int8_t *restrict y = (int8_t *)out->data;
   int32_t *restrict sum = (int32_t *)(void *)ip->scratch;
-#if defined(TH_DOT_SSE2)
-  __m128i magic = _mm_setzero_si128();
-  int32_t magic_count = 0;
-#endif
   for (int32_t b = 0; b < batches; b++)
     for (int32_t oy = 0; oy < oh; oy++)
       for (int32_t ox = 0; ox < ow; ox++) {
@@ -182,28 +86,12 @@ static void eval_int8(th_interpreter *ip, const th_op *op) {
           for (int32_t ch = 0; ch < depth; ch++) py[ch] = (int8_t)th_clamp(0, lo, hi);
           continue;
         }
-#if defined(TH_DOT_SSE2)
-        if (depth >= 8 && count <= 256) {
-          /* chunks of 8 channels; the last one overlaps the one before when depth % 8 != 0 */
-          if (count != magic_count) {   /* a 64-bit division: only when the window size changes */
-            magic = _mm_set1_epi32((int32_t)(uint32_t)(count > 1 ? th_magic_for((uint32_t)count) : 0u));
-            magic_count = count;
-          }
-          const __m128i vlo = _mm_set1_epi16((int16_t)lo), vhi = _mm_set1_epi16((int16_t)hi);
-          const int8_t *first = x + (((int64_t)b * ih + y0 + fy0) * iw + x0 + fx0) * depth;
-          for (int32_t ch = 0; ch < depth; ch += 8) {
-            const int32_t c = ch + 8 <= depth ? ch : depth - 8;
-            window_sse2(first, (int64_t)iw * depth, depth, fx1 - fx0, fy1 - fy0, c, count, magic, vlo, vhi, py);
-          }
-          continue;
-        }
-#endif
         if (count == 4 && fx1 - fx0 == 2) {
           /* a whole 2x2 window (the common pool of small CNNs): the four taps of a channel are summed
            * in a register and rounded at once, (s +- 2) / 4 toward zero, with no sum array */
           const int32_t row_stride = iw * depth;
           const int8_t *restrict a = x + ((b * ih + y0 + fy0) * iw + x0 + fx0) * depth;
-          average_2x2(a, a + depth, a + row_stride, a + row_stride + depth, depth, lo, hi, py);
+          th_average_2x2(a, a + depth, a + row_stride, a + row_stride + depth, depth, lo, hi, py);
           continue;
         }
         for (int32_t ch = 0; ch < depth; ch++) sum[ch] = 0;
@@ -266,4 +154,5 @@ static void th_eval_average_pool(th_interpreter *ip, const th_op *op) {
 const th_registration th_registration_average_pool_2d = {
     .code = 1, .name = "AVERAGE_POOL_2D", .prepare = th_prepare_average_pool, .eval = th_eval_average_pool,
     .scratch_bytes = th_average_pool_scratch_bytes,
+    .select_variant = th_select_average_pool_x86,
 };
