@@ -101,18 +101,6 @@ extension Bench {
     }
 }
 
-/// Runs `body`, then runs `close` however `body` ended (result, error or cancellation): the one close-on-every-path
-/// block of the package.
-func closing<Result>(_ close: () async -> Void, _ body: () async throws -> Result) async throws -> Result {
-    let result: Result
-    do { result = try await body() } catch {
-        await close()
-        throw error
-    }
-    await close()
-    return result
-}
-
 extension BenchConfiguration {
     /// `labgrid:PLACE`: acquires the place (bounded by `labgridWait`), resolves its `board` (and `meter`)
     /// NetworkSerialPort to `rfc2217://` endpoints, and opens the board there like any other real board (lock,

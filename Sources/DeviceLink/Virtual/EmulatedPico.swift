@@ -146,14 +146,7 @@ public final class EmulatedPico: Board {
         _ body: (EmulatedPico) async throws -> T
     ) async throws -> T {
         let board = try await start(repository: repository, uf2: uf2)
-        do {
-            let result = try await body(board)
-            await board.shutdown()
-            return result
-        } catch {
-            await board.shutdown()
-            throw error
-        }
+        return try await closing(board.shutdown) { try await body(board) }
     }
 
     /// The GP22 edges written so far, in order.

@@ -97,14 +97,7 @@ public final class VirtualBoard: Board {
         _ body: (VirtualBoard) async throws -> T
     ) async throws -> T {
         let board = try await start(repository: repository, timeouts: timeouts)
-        do {
-            let result = try await body(board)
-            await board.close()
-            return result
-        } catch {
-            await board.close()
-            throw error
-        }
+        return try await closing(board.close) { try await body(board) }
     }
 
     /// Opens another connection to the running board's UART (after a previous connection closed; QEMU accepts one

@@ -1,0 +1,11 @@
+/// Runs `body`, then runs `close` however `body` ended (result, error or cancellation): the one close-on-every-path
+/// block of the package (boards, benches and emulators use it for their scoped `with…` forms).
+package func closing<Result>(_ close: () async -> Void, _ body: () async throws -> Result) async throws -> Result {
+    let result: Result
+    do { result = try await body() } catch {
+        await close()
+        throw error
+    }
+    await close()
+    return result
+}
