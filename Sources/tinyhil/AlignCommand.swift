@@ -15,7 +15,7 @@ struct AlignCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        do {
+        try reportingErrors(of: model) {
             let input = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model)))
             let before = try BufferAlignmentReport(bytes: input)
             let rewritten = try Model(bytes: input).serialized()
@@ -24,14 +24,6 @@ struct AlignCommand: ParsableCommand {
             print("before: \(before.misalignedBuffers.count) of \(before.buffersWithData) buffers not 16-byte aligned (\(input.count) bytes)")
             print("after:  \(after.misalignedBuffers.count) of \(after.buffersWithData) buffers not 16-byte aligned (\(rewritten.count) bytes)")
             print("wrote \(output)")
-        } catch let error as ModelError {
-            FileHandle.standardError.write(Data("error: \(model): \(error)\n".utf8))
-            throw ExitCode.failure
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            FileHandle.standardError.write(Data("error: \(model): \(error.localizedDescription)\n".utf8))
-            throw ExitCode.failure
         }
     }
 }

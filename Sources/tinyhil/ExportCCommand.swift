@@ -21,21 +21,13 @@ struct ExportCCommand: ParsableCommand {
     var noAlign = false
 
     func run() throws {
-        do {
+        try reportingErrors(of: model) {
             let input = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model)))
             let bytes = noAlign ? input : try Model(bytes: input).serialized()
             if noAlign { _ = try Model(bytes: input) }  // still refuse a malformed model
             let header = try CArrayExport(name: name).header(for: bytes, source: URL(fileURLWithPath: model).lastPathComponent)
             try Data(header.utf8).write(to: URL(fileURLWithPath: output))
             print("wrote \(output): \(name)[\(bytes.count)], \(name)_len")
-        } catch let error as ModelError {
-            FileHandle.standardError.write(Data("error: \(model): \(error)\n".utf8))
-            throw ExitCode.failure
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            FileHandle.standardError.write(Data("error: \(model): \(error.localizedDescription)\n".utf8))
-            throw ExitCode.failure
         }
     }
 }
