@@ -79,11 +79,7 @@ extension Bench {
     public static func with<Result: Sendable>(
         board: any Board, meter: any PowerMeter, _ body: (Bench) async throws -> Result
     ) async throws -> Result {
-        let bench: Bench
-        do { bench = try await Bench(board: board, meter: meter) } catch {
-            await board.close()
-            throw error
-        }
+        let bench = try await closingOnFailure(board.close) { try await Bench(board: board, meter: meter) }
         return try await closing(bench.close) { try await body(bench) }
     }
 
@@ -91,12 +87,9 @@ extension Bench {
     /// process-wide bench of `SharedBench`); everything else uses `with(_:_:)`.
     public static func open(_ configuration: BenchConfiguration) async throws(BenchError) -> Bench {
         let board = try await configuration.openBoard()
-        do {
+        return try await closingOnFailure(board.close) { () async throws(BenchError) in
             let meter = try await configuration.openMeter(for: board)
             return try await Bench(board: board, meter: meter, boardID: configuration.boardID)
-        } catch {
-            await board.close()
-            throw error
         }
     }
 }

@@ -27,10 +27,7 @@ public final class InProcessBoard: Board {
         let firmware = FakeBoard(transport: boardEnd, options: options)
         let serving = Task { await firmware.run() }
         let board = InProcessBoard(device: Device(transport: host, timeouts: timeouts), firmware: firmware, serving: serving)
-        do { try await board.device.hello() } catch {
-            await board.close()
-            throw error
-        }
+        try await closingOnFailure(board.close) { () async throws(DeviceError) in _ = try await board.device.hello() }
         return board
     }
 

@@ -96,10 +96,7 @@ public enum DeviceEndpoint: Equatable, Sendable, CustomStringConvertible {
                 throw DeviceError.openFailed(error)
             }
             let device = Device(transport: transport, lock: lock, timeouts: timeouts)
-            do { try await device.hello() } catch {
-                await device.close()
-                throw error
-            }
+            try await closingOnFailure(device.close) { () async throws(DeviceError) in _ = try await device.hello() }
             return ConnectedBoard(device: device, boardID: description)
         }
     }

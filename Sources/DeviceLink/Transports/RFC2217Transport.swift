@@ -54,12 +54,9 @@ public actor RFC2217Transport: Transport {
         answerTimeout: Duration = .seconds(3)
     ) async throws(RFC2217Error) -> RFC2217Transport {
         let transport = RFC2217Transport(link: link, endpoint: endpoint, answerTimeout: answerTimeout)
-        do throws(RFC2217Error) {
+        try await closingOnFailure(transport.close) { () async throws(RFC2217Error) in
             try await transport.negotiate()
             if let settings { try await transport.apply(settings) }
-        } catch {
-            await transport.close()
-            throw error
         }
         return transport
     }

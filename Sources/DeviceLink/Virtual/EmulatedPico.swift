@@ -124,12 +124,9 @@ public final class EmulatedPico: Board {
             let device = Device(transport: transport, lock: lock, timeouts: timeouts)
             let board = EmulatedPico(device: device, socketPath: socketPath, markerEdgesPath: markersPath,
                                      process: process, directory: directory)
-            do {
+            try await closingOnFailure(board.shutdown) {
                 try await waitForBoot(outputPath: outputPath, process: process, timeout: bootTimeout)
                 _ = try await device.hello()
-            } catch {
-                await board.shutdown()
-                throw error
             }
             return board
         } catch {

@@ -78,10 +78,7 @@ public final class VirtualBoard: Board {
             let transport = try await connect(socketPath: socketPath, process: process, outputPath: outputPath, timeout: startupTimeout)
             let device = Device(transport: wrapTransport?(transport) ?? transport, lock: lock, timeouts: timeouts)
             let board = VirtualBoard(device: device, socketPath: socketPath, process: process, directory: directory)
-            do { try await device.hello() } catch {
-                await board.close()
-                throw error
-            }
+            try await closingOnFailure(board.close) { () async throws(DeviceError) in _ = try await device.hello() }
             return board
         } catch {
             process.terminate(grace: .zero)
